@@ -1,0 +1,82 @@
+"""The ``plannlp`` command: a thin shell over the library API.
+
+Each subcommand lives in its own module under ``plannlp.cli`` and is imported only when
+it is called, so ``plannlp --help`` stays fast. Errors derived from
+:class:`plannlp.errors.PlanNLPError` are printed as one line (no traceback) and set the
+exit status (1 for a failed input, 2 for a usage error).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import PlanNLPError
+
+#: command name → (module, attribute, one-line help shown by ``plannlp --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "ingest": ("plannlp.cli.ingest_cmd", "ingest", "Ingest plan files (PDF/text) into JSON-LD, JSONL or CSV."),
+    "batch": ("plannlp.cli.batch_cmd", "batch", "Process many plans in parallel, resumably, into tables."),
+    "train": ("plannlp.cli.train_cmd", "train", "Train the role and SDG classifiers from corpora/."),
+    "evaluate": ("plannlp.cli.train_cmd", "evaluate", "Evaluate the classifiers on held-out municipalities."),
+    "validate": ("plannlp.cli.kb_cmd", "validate", "Check a JSON-LD file against the SHACL shapes."),
+    "kb": ("plannlp.cli.kb_cmd", "kb", "Load, query and push the plan knowledge base (SPARQL)."),
+    "trace": ("plannlp.cli.trace_cmd", "trace", "Compare plan revisions: a 新旧対照表 of measures and indicators."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as e:
+            if e.name and e.name.startswith("plannlp"):
+                return _unavailable(name)
+            raise
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PlanNLPError as e:
+            click.echo(f"plannlp: {e}", err=True)
+            ctx.exit(e.exit_code)
+
+
+def _unavailable(name: str) -> click.Command:
+    @click.command(name=name)
+    def command() -> None:
+        raise click.ClickException(f"'{name}' is not available in this build of plannlp.")
+
+    return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plannlp")
+def cli() -> None:
+    """plannlp: Japanese municipal plans (総合計画・基本計画) to a linked-data knowledge base.
+
+    Sentences are tagged achievement (実績), issue (現状と課題), measure (施策) or other,
+    and linked to the UN SDGs; output is JSON-LD with provenance (page, offsets).
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="plannlp", standalone_mode=True)
+    except PlanNLPError as e:  # raised outside a command's invoke (e.g. while loading)
+        click.echo(f"plannlp: {e}", err=True)
+        sys.exit(e.exit_code)

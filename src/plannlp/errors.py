@@ -1,0 +1,144 @@
+"""Every error plannlp raises on purpose.
+
+Each exception carries a short code (``E101``…), the file it concerns when there is
+one, and a message that tells a planning-department user what went wrong and what to
+do next. The CLI prints ``str(error)`` as one line and exits with ``error.exit_code``.
+Nothing else in the package should raise bare ``Exception``/``RuntimeError`` for a
+problem the user can act on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlanNLPError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+    code = "E000"
+    exit_code = 1
+    hint = ""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, hint: str | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        if hint is not None:
+            self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"[{self.code}] {where}{self.message}{hint}"
+
+    def to_record(self) -> dict[str, str | None]:
+        """A flat record for error logs (errors.jsonl)."""
+        return {
+            "file": self.path,
+            "error_type": type(self).__name__,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+
+# --- input problems (E1xx): the file cannot be read as a plan -----------------------------
+
+
+class InputError(PlanNLPError):
+    code = "E100"
+
+
+class FileNotFound(InputError):
+    code = "E101"
+    hint = "Check the path and try again."
+
+
+class EmptyFileError(InputError):
+    code = "E102"
+    hint = "The file contains no text; export the plan again or pick another file."
+
+
+class UnsupportedFormatError(InputError):
+    code = "E103"
+    hint = "plannlp reads PDF files and text files (.txt, .md) in UTF-8, Shift_JIS/CP932 or EUC-JP."
+
+
+class UnknownEncodingError(InputError):
+    code = "E104"
+    hint = "Save the file as UTF-8 (メモ帳: 名前を付けて保存 → 文字コード UTF-8) and try again."
+
+
+class CorruptPDFError(InputError):
+    code = "E105"
+    hint = "The PDF is damaged or incomplete; download or export it again."
+
+
+class EncryptedPDFError(InputError):
+    code = "E106"
+    hint = "The PDF is password-protected; save an unprotected copy (印刷 → PDF に保存) and try again."
+
+
+class NeedsOCRError(InputError):
+    code = "E107"
+    hint = (
+        "The PDF has no text layer (scanned pages); run OCR first, e.g. "
+        "`ocrmypdf -l jpn in.pdf out.pdf`, then ingest the OCR'd file."
+    )
+
+
+class NoTextError(InputError):
+    code = "E108"
+    hint = "No Japanese plan text was found after cleanup; check that this is a plan document."
+
+
+# --- configuration and models (E2xx) ------------------------------------------------------
+
+
+class ConfigError(PlanNLPError):
+    code = "E201"
+    hint = "See docs/pipeline.md for the settings each stage accepts."
+
+
+class PipelineOrderError(ConfigError):
+    code = "E202"
+
+
+class ModelNotFoundError(PlanNLPError):
+    code = "E203"
+    hint = "Run `plannlp train` or reinstall plannlp; models ship in the models/ folder."
+
+
+class ModelLoadError(PlanNLPError):
+    code = "E204"
+    hint = "The model file is damaged or from an incompatible version; retrain with `plannlp train`."
+
+
+class MissingDependencyError(PlanNLPError):
+    code = "E205"
+
+    def __init__(self, package: str, extra: str, purpose: str):
+        super().__init__(
+            f"{purpose} needs the optional package '{package}'.",
+            hint=f"Install it with: pip install 'plannlp[{extra}]'",
+        )
+
+
+# --- outputs, validation, knowledge base (E3xx) -------------------------------------------
+
+
+class OutputError(PlanNLPError):
+    code = "E301"
+
+
+class ValidationFailed(PlanNLPError):
+    code = "E302"
+
+
+class KnowledgeBaseError(PlanNLPError):
+    code = "E303"
+
+
+class UsageError(PlanNLPError):
+    code = "E400"
+    exit_code = 2

@@ -1,0 +1,248 @@
+"""The one document model that flows through every stage.
+
+A :class:`PlanDocument` is immutable. Each stage takes one and returns a new one
+(``dataclasses.replace``), adding what it is responsible for:
+
+============  ==================================================================
+stage         adds
+============  ==================================================================
+extract       ``source``, ``raw_text``, ``pages``, ``tables``, ``metadata`` (title)
+clean         ``text`` (running text a human reads) and ``offsets`` (text → raw_text)
+structure     ``sections`` (heading tree, role hints)
+segment       ``sentences`` (spans of ``text``, with kind and section)
+tokenize      ``Sentence.tokens``
+classify      ``Sentence.role``
+link_sdgs     ``Sentence.sdgs``
+indicators    ``indicators``
+============  ==================================================================
+
+Offsets: ``raw_text`` is the text exactly as extracted (PDF text layer or decoded text
+file). ``text`` is the cleaned, width-normalised running text. ``offsets[i]`` is the
+offset in ``raw_text`` of the character that produced ``text[i]``; it has
+``len(text) + 1`` entries, the last one being the end of the raw text consumed. So a
+span ``text[a:b]`` comes from ``raw_text[offsets[a]:offsets[b-1] + 1]`` (see
+:meth:`PlanDocument.raw_span`). Sections, sentences and tokens are spans of ``text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+Role = Literal["achievement", "issue", "measure", "other"]
+ROLES: tuple[Role, ...] = ("achievement", "issue", "measure", "other")
+
+SentenceKind = Literal["prose", "bullet", "footnote", "table_row", "heading"]
+SENTENCE_KINDS: tuple[SentenceKind, ...] = ("prose", "bullet", "footnote", "table_row", "heading")
+
+SDG_GOALS: tuple[int, ...] = tuple(range(1, 18))
+SDG_IRI = "http://metadata.un.org/sdg/{}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from. ``sha256`` is of the file's bytes."""
+
+    path: str
+    name: str
+    sha256: str
+    media_type: str  # "application/pdf", "text/plain" or "text/markdown"
+    size: int
+    encoding: str | None = None  # for text files: the encoding detected
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the source: 1-based ``number``, ``[start, end)`` in ``raw_text``."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found on a page (pdfplumber) or in a text rendering (tab-separated rows)."""
+
+    page: int | None
+    rows: tuple[tuple[str, ...], ...]
+    start: int | None = None  # offset in raw_text where the table's text starts, if known
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """Facts about the plan. Filled from the text where stated, or from a batch manifest."""
+
+    title: str | None = None
+    municipality: str | None = None
+    municipality_code: str | None = None  # 全国地方公共団体コード (6 digits with check digit)
+    plan_type: str | None = None  # e.g. 総合計画, 基本計画, 分野別計画
+    period_start: int | None = None  # ISO year
+    period_end: int | None = None
+    previous_revision: str | None = None  # path, IRI or sha256 of the plan this one revises
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything under it until the next heading of the same or a higher level.
+
+    ``start``/``end`` are offsets in ``PlanDocument.text``; ``heading_end`` ends the title.
+    ``role_hint`` is what the heading suggests (現状と課題 → issue …): evidence, not truth.
+    """
+
+    id: str
+    title: str
+    level: int
+    marker: str  # the heading pattern that matched, e.g. "第N節", "◆", "（N）"
+    start: int
+    heading_end: int
+    end: int
+    parent: str | None = None
+    role_hint: Role | None = None
+
+
+@dataclass(frozen=True)
+class Token:
+    """A morpheme. ``start``/``end`` are offsets in ``PlanDocument.text``."""
+
+    surface: str
+    lemma: str
+    pos: str  # UniDic POS, joined with '-', e.g. 動詞-一般
+    normalized: str  # SudachiPy normalized form (取組/取り組み → 取り組み)
+    start: int
+    end: int
+    inflection: str = ""  # UniDic conjugation form (cForm), e.g. 連用形-一般
+
+
+@dataclass(frozen=True)
+class RolePrediction:
+    label: Role
+    confidence: float
+    probabilities: tuple[tuple[Role, float], ...] = ()
+    model: str = ""  # name and version of the model that predicted it
+
+
+@dataclass(frozen=True)
+class SdgLink:
+    goal: int
+    confidence: float
+    evidence: tuple[str, ...] = ()
+    target: str | None = None  # e.g. "4.1" when known
+    source: str = "model"  # "model", "lexicon" or "document" (the plan's own SDG label)
+
+    @property
+    def iri(self) -> str:
+        return SDG_IRI.format(self.goal)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or bullet, footnote, table row) as a span of ``PlanDocument.text``."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: SentenceKind = "prose"
+    section_id: str | None = None
+    tokens: tuple[Token, ...] = ()
+    role: RolePrediction | None = None
+    sdgs: tuple[SdgLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    year: int | None
+    value: float | None
+    text: str  # as written, e.g. "93 団体"
+    label: str = ""  # e.g. 現在値, 中間目標値, 最終目標値
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A target indicator (目標値・まちづくりの目標・成果指標) with its baseline and targets."""
+
+    id: str
+    name: str
+    unit: str | None
+    baseline: IndicatorValue | None
+    targets: tuple[IndicatorValue, ...]
+    section_id: str | None
+    start: int | None = None  # offsets in PlanDocument.text of the row it was read from
+    end: int | None = None
+    method: str | None = None  # 把握方法, when stated
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    source: Source
+    raw_text: str
+    pages: tuple[Page, ...] = ()
+    tables: tuple[Table, ...] = ()
+    metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
+    text: str = ""
+    offsets: tuple[int, ...] = ()
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    warnings: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()  # names of the stages applied, in order
+    models: tuple[tuple[str, str], ...] = ()  # (model name, version) used
+
+    # -- derived views ---------------------------------------------------------------------
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The ``[start, end)`` span of ``raw_text`` that produced ``text[start:end]``."""
+        if not self.offsets:
+            return start, end
+        if end <= start:
+            pos = self.offsets[start]
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def page_at(self, raw_offset: int) -> int | None:
+        """The 1-based page number holding ``raw_text[raw_offset]`` (None without pages)."""
+        if not self.pages:
+            return None
+        starts = [p.start for p in self.pages]
+        i = bisect.bisect_right(starts, raw_offset) - 1
+        return self.pages[max(i, 0)].number
+
+    def page_of(self, start: int) -> int | None:
+        """The page of ``text[start]``."""
+        return self.page_at(self.raw_span(start, start + 1)[0])
+
+    def section(self, section_id: str | None) -> Section | None:
+        if section_id is None:
+            return None
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        return None
+
+    def section_path(self, section_id: str | None) -> tuple[str, ...]:
+        """Titles from the outermost section down to ``section_id``."""
+        by_id = {s.id: s for s in self.sections}
+        path: list[str] = []
+        current = by_id.get(section_id) if section_id else None
+        while current is not None:
+            path.append(current.title)
+            current = by_id.get(current.parent) if current.parent else None
+        return tuple(reversed(path))
+
+    def with_warning(self, message: str) -> PlanDocument:
+        return replace(self, warnings=self.warnings + (message,))
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What a run over one input produced: a document, or the error that stopped it."""
+
+    path: str
+    status: Literal["ok", "failed", "skipped"]
+    document: PlanDocument | None = None
+    error: Exception | None = None
+    stage: str | None = None  # the stage that failed
+    seconds: float = 0.0

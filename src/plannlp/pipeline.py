@@ -1,0 +1,263 @@
+"""Named stages, their contracts, and pipelines built from ``pipelines/*.toml``.
+
+A stage is registered as a *factory*: ``factory(settings) -> (PlanDocument -> PlanDocument)``.
+The factory runs once when the pipeline is built (that is where a model is loaded); the
+function it returns runs once per document and must not modify its input.
+
+Each stage declares what it ``needs`` and what it ``adds`` (names of
+:class:`~plannlp.model.PlanDocument` fields, or ``"tokens"``/``"roles"``/``"sdgs"`` for the
+per-sentence fields). :class:`Pipeline` checks the order when it is built and rejects
+unknown stage names and unknown settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import json
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ConfigError, PipelineOrderError, PlanNLPError
+from .model import IngestResult, PlanDocument
+
+DocumentFn = Callable[[PlanDocument], PlanDocument]
+
+#: What :func:`plannlp.extract.extract` provides before any stage runs.
+EXTRACTED = frozenset({"source", "raw_text", "pages", "tables", "metadata"})
+
+#: Where each registered stage lives; imported on first use so heavy dependencies stay lazy.
+STAGE_MODULES: dict[str, str] = {
+    "clean": "plannlp.stages.clean",
+    "structure": "plannlp.stages.structure",
+    "segment": "plannlp.stages.segment",
+    "tokenize": "plannlp.stages.tokenize",
+    "classify_roles": "plannlp.classify.roles",
+    "link_sdgs": "plannlp.classify.sdg",
+    "indicators": "plannlp.stages.indicators",
+}
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    factory: Callable[[Any], DocumentFn]
+    needs: frozenset[str]
+    adds: frozenset[str]
+    settings_type: type | None  # a dataclass with defaults for every field
+
+
+_REGISTRY: dict[str, StageSpec] = {}
+
+
+def register_stage(
+    name: str,
+    *,
+    needs: Iterable[str] = (),
+    adds: Iterable[str] = (),
+    settings: type | None = None,
+) -> Callable[[Callable[[Any], DocumentFn]], Callable[[Any], DocumentFn]]:
+    """Register a stage factory under ``name`` (decorator)."""
+
+    def decorator(factory: Callable[[Any], DocumentFn]) -> Callable[[Any], DocumentFn]:
+        _REGISTRY[name] = StageSpec(name, factory, frozenset(needs), frozenset(adds), settings)
+        return factory
+
+    return decorator
+
+
+def get_stage(name: str) -> StageSpec:
+    if name not in _REGISTRY and name in STAGE_MODULES:
+        importlib.import_module(STAGE_MODULES[name])
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(set(STAGE_MODULES) | set(_REGISTRY)))
+        raise ConfigError(f"Unknown stage '{name}'. Known stages: {known}.") from None
+
+
+def make_settings(spec: StageSpec | str, values: Mapping[str, Any]) -> Any:
+    """Build a stage's settings dataclass, rejecting keys it does not know."""
+    if isinstance(spec, str):
+        spec = get_stage(spec)
+    if spec.settings_type is None:
+        if values:
+            raise ConfigError(f"Stage '{spec.name}' takes no settings, got: {', '.join(values)}.")
+        return None
+    known = {f.name for f in dataclasses.fields(spec.settings_type)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"Stage '{spec.name}' has no setting {', '.join(map(repr, unknown))}; "
+            f"it accepts: {', '.join(sorted(known))}."
+        )
+    return spec.settings_type(**values)
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """Settings of the extract step (``[extract]`` in a pipeline file)."""
+
+    pdf_tables: bool = True  # run pdfplumber on pages that look like they hold tables
+    max_pages: int | None = None  # stop after this many pages (None: all)
+    min_chars_per_page: int = 20  # below this on every page, the PDF needs OCR
+
+
+class Pipeline:
+    """An ordered list of built stages. Build once, run over many documents."""
+
+    def __init__(
+        self,
+        stages: Iterable[str],
+        *,
+        settings: Mapping[str, Mapping[str, Any]] | None = None,
+        extract: Mapping[str, Any] | None = None,
+        name: str = "custom",
+        version: str = "0",
+    ) -> None:
+        settings = dict(settings or {})
+        self.name = name
+        self.version = version
+        self.stage_names: tuple[str, ...] = tuple(stages)
+        unknown = sorted(set(settings) - set(self.stage_names))
+        if unknown:
+            raise ConfigError(f"Settings given for stages not in the pipeline: {', '.join(unknown)}.")
+        try:
+            self.extract_settings = ExtractSettings(**dict(extract or {}))
+        except TypeError as e:
+            known = ", ".join(f.name for f in dataclasses.fields(ExtractSettings))
+            raise ConfigError(f"Unknown [extract] setting ({e}); it accepts: {known}.") from e
+
+        available = set(EXTRACTED)
+        self._steps: list[tuple[str, DocumentFn]] = []
+        resolved: dict[str, Any] = {}
+        for stage_name in self.stage_names:
+            spec = get_stage(stage_name)
+            missing = spec.needs - available
+            if missing:
+                raise PipelineOrderError(
+                    f"Stage '{stage_name}' needs {', '.join(sorted(missing))}, which no earlier "
+                    f"stage provides. Order given: {' → '.join(self.stage_names)}."
+                )
+            stage_settings = make_settings(spec, settings.get(stage_name, {}))
+            resolved[stage_name] = (
+                dataclasses.asdict(stage_settings) if stage_settings is not None else {}
+            )
+            self._steps.append((stage_name, spec.factory(stage_settings)))
+            available |= spec.adds
+        self.resolved_config = {
+            "pipeline": {"name": name, "version": version, "stages": list(self.stage_names)},
+            "extract": dataclasses.asdict(self.extract_settings),
+            "stages": resolved,
+        }
+
+    # -- identity ------------------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the code version, the stages, their settings or models change."""
+        blob = json.dumps(
+            {"plannlp": __version__, "config": self.resolved_config, "models": self.models()},
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def models(self) -> dict[str, str]:
+        """Model name → version for every model stage, as loaded."""
+        found: dict[str, str] = {}
+        for _, fn in self._steps:
+            info = getattr(fn, "model_info", None)
+            if info:
+                found[info[0]] = info[1]
+        return found
+
+    # -- running -------------------------------------------------------------------------
+
+    def run(self, document: PlanDocument) -> PlanDocument:
+        """Apply every stage in order to an extracted document."""
+        for stage_name, fn in self._steps:
+            try:
+                document = fn(document)
+            except PlanNLPError:
+                raise
+            except Exception as e:  # a bug in a stage: say where it happened
+                raise StageError(stage_name, e) from e
+            document = replace(document, stages=document.stages + (stage_name,))
+        return replace(document, models=tuple(sorted(self.models().items())))
+
+    def ingest(
+        self, source: str | Path | bytes, *, name: str | None = None, metadata: Any = None
+    ) -> PlanDocument:
+        """Extract ``source`` (a path, ``-`` for stdin, or bytes) and run the pipeline over it."""
+        from .extract import extract
+
+        document = extract(source, name=name, settings=self.extract_settings, metadata=metadata)
+        return self.run(document)
+
+    def ingest_safely(self, path: str | Path, *, metadata: Any = None) -> IngestResult:
+        """Like :meth:`ingest`, but a failure becomes a result with status ``failed``."""
+        start = time.perf_counter()
+        stage = "extract"
+        try:
+            from .extract import extract
+
+            document = extract(path, settings=self.extract_settings, metadata=metadata)
+            stage = "pipeline"
+            document = self.run(document)
+        except StageError as e:
+            return IngestResult(str(path), "failed", error=e.__cause__ or e, stage=e.stage,
+                                seconds=time.perf_counter() - start)
+        except PlanNLPError as e:
+            return IngestResult(str(path), "failed", error=e, stage=stage,
+                                seconds=time.perf_counter() - start)
+        return IngestResult(str(path), "ok", document=document, seconds=time.perf_counter() - start)
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.name!r}, stages={list(self.stage_names)!r})"
+
+
+class StageError(PlanNLPError):
+    """A stage failed unexpectedly (a bug): names the stage so the report can say where."""
+
+    code = "E900"
+    hint = "This is a bug in plannlp; please report it with the input file."
+
+    def __init__(self, stage: str, cause: Exception):
+        self.stage = stage
+        super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}")
+
+
+def load_pipeline(name_or_path: str | Path = "default") -> Pipeline:
+    """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path)."""
+    from .resources import find_pipeline_file
+
+    path = find_pipeline_file(name_or_path)
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"The pipeline file is not valid TOML: {e}", path=path) from e
+    head = config.pop("pipeline", None)
+    if not head or "stages" not in head:
+        raise ConfigError("The pipeline file needs a [pipeline] table with a 'stages' list.", path=path)
+    extract = config.pop("extract", {})
+    stage_settings = config.pop("stages", {})
+    if config:
+        raise ConfigError(f"Unknown tables in pipeline file: {', '.join(config)}.", path=path)
+    unknown_head = set(head) - {"name", "version", "stages", "description"}
+    if unknown_head:
+        raise ConfigError(f"Unknown [pipeline] keys: {', '.join(sorted(unknown_head))}.", path=path)
+    return Pipeline(
+        head["stages"],
+        settings=stage_settings,
+        extract=extract,
+        name=head.get("name", path.stem),
+        version=str(head.get("version", "0")),
+    )
