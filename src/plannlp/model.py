@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal
 
 Role = Literal["achievement", "issue", "measure", "other"]
@@ -206,8 +207,7 @@ class PlanDocument:
         """The 1-based page number holding ``raw_text[raw_offset]`` (None without pages)."""
         if not self.pages:
             return None
-        starts = [p.start for p in self.pages]
-        i = bisect.bisect_right(starts, raw_offset) - 1
+        i = bisect.bisect_right(self._page_starts, raw_offset) - 1
         return self.pages[max(i, 0)].number
 
     def page_of(self, start: int) -> int | None:
@@ -215,22 +215,26 @@ class PlanDocument:
         return self.page_at(self.raw_span(start, start + 1)[0])
 
     def section(self, section_id: str | None) -> Section | None:
-        if section_id is None:
-            return None
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        return None
+        return self._sections_by_id.get(section_id) if section_id else None
 
     def section_path(self, section_id: str | None) -> tuple[str, ...]:
         """Titles from the outermost section down to ``section_id``."""
-        by_id = {s.id: s for s in self.sections}
+        by_id = self._sections_by_id
         path: list[str] = []
         current = by_id.get(section_id) if section_id else None
         while current is not None:
             path.append(current.title)
             current = by_id.get(current.parent) if current.parent else None
         return tuple(reversed(path))
+
+    # caches of derived lookups (not fields: a replaced document recomputes them)
+    @cached_property
+    def _page_starts(self) -> list[int]:
+        return [p.start for p in self.pages]
+
+    @cached_property
+    def _sections_by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
 
     def with_warning(self, message: str) -> PlanDocument:
         return replace(self, warnings=self.warnings + (message,))

@@ -189,7 +189,7 @@ class Pipeline:
             except PlanNLPError:
                 raise
             except Exception as e:  # a bug in a stage: say where it happened
-                raise StageError(stage_name, e) from e
+                raise StageError(stage_name, e, path=document.source.path) from e
             document = replace(document, stages=document.stages + (stage_name,))
         return replace(document, models=tuple(sorted(self.models().items())))
 
@@ -203,21 +203,31 @@ class Pipeline:
         return self.run(document)
 
     def ingest_safely(self, path: str | Path, *, metadata: Any = None) -> IngestResult:
-        """Like :meth:`ingest`, but a failure becomes a result with status ``failed``."""
-        start = time.perf_counter()
-        stage = "extract"
-        try:
-            from .extract import extract
+        """Like :meth:`ingest`, but any failure becomes a result with status ``failed``.
 
+        Used by batch runs: one bad file is recorded (with the stage that failed) and the
+        run goes on. Unexpected exceptions (bugs) are wrapped in :class:`StageError`.
+        """
+        from .extract import extract
+
+        start = time.perf_counter()
+
+        def failed(error: PlanNLPError, stage: str) -> IngestResult:
+            return IngestResult(str(path), "failed", error=error, stage=stage,
+                                seconds=time.perf_counter() - start)
+
+        try:
             document = extract(path, settings=self.extract_settings, metadata=metadata)
-            stage = "pipeline"
+        except PlanNLPError as e:
+            return failed(e, "extract")
+        except Exception as e:  # a bug while reading: report it, keep the batch alive
+            return failed(StageError("extract", e, path=path), "extract")
+        try:
             document = self.run(document)
         except StageError as e:
-            return IngestResult(str(path), "failed", error=e.__cause__ or e, stage=e.stage,
-                                seconds=time.perf_counter() - start)
+            return failed(e, e.stage)
         except PlanNLPError as e:
-            return IngestResult(str(path), "failed", error=e, stage=stage,
-                                seconds=time.perf_counter() - start)
+            return failed(e, "pipeline")
         return IngestResult(str(path), "ok", document=document, seconds=time.perf_counter() - start)
 
     def __repr__(self) -> str:
@@ -230,9 +240,9 @@ class StageError(PlanNLPError):
     code = "E900"
     hint = "This is a bug in plannlp; please report it with the input file."
 
-    def __init__(self, stage: str, cause: Exception):
+    def __init__(self, stage: str, cause: Exception, *, path: str | Path | None = None):
         self.stage = stage
-        super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}")
+        super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}", path=path)
 
 
 def load_pipeline(name_or_path: str | Path = "default") -> Pipeline:

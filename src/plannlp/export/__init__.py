@@ -1,0 +1,91 @@
+"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per sentence).
+
+Every writer goes through :func:`~plannlp.export.atomic.atomic_writer`, so a failed run
+never leaves a partial output file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from ..errors import UsageError
+from ..model import PlanDocument
+from .atomic import atomic_writer
+from .tables import SENTENCE_COLUMNS, sentence_rows
+
+FORMATS = ("jsonld", "jsonl", "csv")
+_EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def format_for(path: str | Path | None, format: str | None = None) -> str:
+    """The output format: the one asked for, else the output's extension, else JSON-LD."""
+    if format is not None:
+        if format not in FORMATS:
+            raise UsageError(f"Unknown format '{format}'; choose one of {', '.join(FORMATS)}.")
+        return format
+    if path is None or str(path) == "-":
+        return "jsonld"
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in _EXTENSIONS:
+        raise UsageError(
+            f"Cannot tell the format from the extension '{suffix}'; use --format "
+            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl or .csv."
+        )
+    return _EXTENSIONS.get(suffix, "jsonld")
+
+
+def jsonld_of(documents: Sequence[PlanDocument]) -> dict:
+    """One JSON-LD object for one or several documents (one @graph holding them all)."""
+    from .jsonld import to_jsonld
+
+    objects = [to_jsonld(doc) for doc in documents]
+    if len(objects) == 1:
+        return objects[0]
+    graph: list = []
+    for obj in objects:
+        nodes = obj.get("@graph")
+        graph.extend(nodes if nodes is not None else [{k: v for k, v in obj.items() if k != "@context"}])
+    return {"@context": objects[0]["@context"], "@graph": graph}
+
+
+def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None:
+    if fmt == "jsonld":
+        json.dump(jsonld_of(documents), handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    elif fmt == "jsonl":
+        for doc in documents:
+            for row in sentence_rows(doc):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(handle, fieldnames=SENTENCE_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for doc in documents:
+            writer.writerows(sentence_rows(doc))
+
+
+def write_documents(
+    documents: Sequence[PlanDocument], path: str | Path | None, *, format: str | None = None
+) -> str:
+    """Write documents to ``path`` (``None`` or ``-``: standard output); returns the format used."""
+    fmt = format_for(path, format)
+    if path is None or str(path) == "-":
+        _write(documents, sys.stdout, fmt)
+        sys.stdout.flush()
+        return fmt
+    # CSV: UTF-8 with BOM so that Excel opens Japanese text correctly; pandas/R read it too.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
+        _write(documents, handle, fmt)
+    return fmt
+
+
+def write_document(document: PlanDocument, path: str | Path | None, *, format: str | None = None) -> str:
+    return write_documents([document], path, format=format)
+
+
+__all__ = ["FORMATS", "format_for", "jsonld_of", "write_document", "write_documents"]

@@ -1,0 +1,121 @@
+"""Flat, one-row-per-thing views of a PlanDocument for people who want tables.
+
+These rows feed ``--format jsonl``/``--format csv`` and the batch run's Parquet tables.
+Offsets ``start``/``end`` are character offsets in the extracted text (``raw_text``), the
+same provenance the JSON-LD output carries; ``page`` is 1-based.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import PlanDocument, Sentence
+
+SENTENCE_COLUMNS = (
+    "document", "id", "text", "role", "role_confidence", "sdgs", "sdg_confidences",
+    "page", "start", "end", "section", "section_id", "kind", "municipality",
+)
+SECTION_SEPARATOR = " > "
+
+
+def document_key(doc: PlanDocument) -> str:
+    """The short, content-based key of a document: the first 16 hex digits of its sha256."""
+    return doc.source.sha256[:16]
+
+
+def document_row(doc: PlanDocument) -> dict[str, Any]:
+    m = doc.metadata
+    roles: dict[str, int] = {}
+    for s in doc.sentences:
+        if s.role is not None:
+            roles[s.role.label] = roles.get(s.role.label, 0) + 1
+    return {
+        "document": document_key(doc),
+        "file": doc.source.name,
+        "sha256": doc.source.sha256,
+        "media_type": doc.source.media_type,
+        "title": m.title,
+        "municipality": m.municipality,
+        "municipality_code": m.municipality_code,
+        "plan_type": m.plan_type,
+        "period_start": m.period_start,
+        "period_end": m.period_end,
+        "previous_revision": m.previous_revision,
+        "pages": len(doc.pages),
+        "sections": len(doc.sections),
+        "sentences": len(doc.sentences),
+        "achievements": roles.get("achievement", 0),
+        "issues": roles.get("issue", 0),
+        "measures": roles.get("measure", 0),
+        "others": roles.get("other", 0),
+        "indicators": len(doc.indicators),
+        "warnings": " | ".join(doc.warnings),
+        "models": ";".join(f"{k}={v}" for k, v in doc.models),
+    }
+
+
+def sentence_row(doc: PlanDocument, sentence: Sentence) -> dict[str, Any]:
+    raw_start, raw_end = doc.raw_span(sentence.start, sentence.end)
+    return {
+        "document": document_key(doc),
+        "id": sentence.id,
+        "text": sentence.text,
+        "role": sentence.role.label if sentence.role else None,
+        "role_confidence": round(sentence.role.confidence, 4) if sentence.role else None,
+        "sdgs": ";".join(str(link.goal) for link in sentence.sdgs),
+        "sdg_confidences": ";".join(f"{link.confidence:.3f}" for link in sentence.sdgs),
+        "page": doc.page_at(raw_start),
+        "start": raw_start,
+        "end": raw_end,
+        "section": SECTION_SEPARATOR.join(doc.section_path(sentence.section_id)),
+        "section_id": sentence.section_id,
+        "kind": sentence.kind,
+        "municipality": doc.metadata.municipality,
+    }
+
+
+def sentence_rows(doc: PlanDocument) -> list[dict[str, Any]]:
+    return [sentence_row(doc, s) for s in doc.sentences]
+
+
+def sdg_link_rows(doc: PlanDocument) -> list[dict[str, Any]]:
+    rows = []
+    for s in doc.sentences:
+        for link in s.sdgs:
+            rows.append({
+                "document": document_key(doc),
+                "sentence_id": s.id,
+                "goal": link.goal,
+                "goal_iri": link.iri,
+                "target": link.target,
+                "confidence": round(link.confidence, 4),
+                "evidence": ";".join(link.evidence),
+                "source": link.source,
+                "role": s.role.label if s.role else None,
+                "municipality": doc.metadata.municipality,
+            })
+    return rows
+
+
+def indicator_rows(doc: PlanDocument) -> list[dict[str, Any]]:
+    rows = []
+    for ind in doc.indicators:
+        base = ind.baseline
+        final = ind.targets[-1] if ind.targets else None
+        rows.append({
+            "document": document_key(doc),
+            "id": ind.id,
+            "name": ind.name,
+            "unit": ind.unit,
+            "method": ind.method,
+            "baseline_year": base.year if base else None,
+            "baseline_value": base.value if base else None,
+            "baseline_text": base.text if base else None,
+            "targets": ";".join(f"{t.year}:{t.text}" for t in ind.targets),
+            "final_target_year": final.year if final else None,
+            "final_target_value": final.value if final else None,
+            "section": SECTION_SEPARATOR.join(doc.section_path(ind.section_id)),
+            "section_id": ind.section_id,
+            "municipality": doc.metadata.municipality,
+        })
+    return rows
