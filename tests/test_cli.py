@@ -1,0 +1,103 @@
+"""The CLI, in-process (click's CliRunner) and once as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, seed_path
+from plannlp.cli import cli
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_lists_every_command(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "batch", "train", "evaluate", "validate", "kb", "trace"):
+        assert command in result.output
+
+
+def test_ingest_sample_writes_jsonld(runner, tmp_path):
+    out = tmp_path / "sample.jsonld"
+    result = runner.invoke(cli, ["ingest", "--sample", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "@context" in data
+    text = out.read_text(encoding="utf-8")
+    assert "佐久市市民活動サポートセンターを開設しました" in text
+    assert "http://metadata.un.org/sdg/" in text
+
+
+def test_ingest_csv_has_one_row_per_sentence_with_provenance(runner, tmp_path):
+    out = tmp_path / "plan.csv"
+    result = runner.invoke(cli, ["ingest", str(seed_path("004")), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 50
+    for column in ("document", "id", "text", "role", "role_confidence", "sdgs", "page", "start", "end", "section"):
+        assert column in rows[0]
+    raw = seed_path("004").read_text(encoding="utf-8")
+    # provenance: the raw span of each sentence holds its first characters
+    for row in rows[:30]:
+        span = raw[int(row["start"]):int(row["end"])]
+        assert row["text"][:3] in span.replace("\n", "").replace(" ", "") or row["text"][:3] in span
+    assert {r["role"] for r in rows} >= {"issue", "measure", "other"}
+
+
+def test_ingest_reads_stdin_and_writes_jsonl_to_stdout(runner):
+    text = seed_path("000").read_text(encoding="utf-8")[:600]
+    result = runner.invoke(cli, ["ingest", "-", "--format", "jsonl"], input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert lines and all(line["role"] in {"achievement", "issue", "measure", "other"} for line in lines)
+
+
+def test_a_bad_file_fails_in_one_line_and_leaves_no_output(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out.jsonld"
+    result = runner.invoke(cli, ["ingest", str(empty), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [empty]
+
+
+def test_one_bad_file_among_good_ones_is_reported_and_the_rest_written(runner, tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["ingest", str(seed_path("004")), str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "broken.pdf" in result.stderr and "1 of 2 file(s) failed" in result.stderr
+    assert out.read_text(encoding="utf-8").count("\n") > 50
+
+
+def test_unknown_output_extension_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(cli, ["ingest", str(seed_path("004")), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2
+    assert ".xlsx" in result.stderr
+
+
+def test_python_dash_m_runs_as_a_real_process(tmp_path):
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "plannlp", "ingest", str(seed_path("004")), "-o", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists() and "wrote 1 document(s)" in proc.stderr
+    missing = subprocess.run([sys.executable, "-m", "plannlp", "ingest", str(tmp_path / "nope.pdf")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "nope.pdf" in missing.stderr
+    assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) <= 2
