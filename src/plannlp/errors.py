@@ -56,7 +56,7 @@ class FileNotFound(InputError):
 
 class EmptyFileError(InputError):
     code = "E102"
-    hint = "The file contains no text; export the plan again or pick another file."
+    hint = "Export the plan again or pick another file."
 
 
 class UnsupportedFormatError(InputError):
@@ -71,19 +71,19 @@ class UnknownEncodingError(InputError):
 
 class CorruptPDFError(InputError):
     code = "E105"
-    hint = "The PDF is damaged or incomplete; download or export it again."
+    hint = "Download or export the PDF again."
 
 
 class EncryptedPDFError(InputError):
     code = "E106"
-    hint = "The PDF is password-protected; save an unprotected copy (印刷 → PDF に保存) and try again."
+    hint = "Remove the password or save an unprotected copy (印刷 → PDF に保存), then try again."
 
 
 class NeedsOCRError(InputError):
     code = "E107"
     hint = (
-        "The PDF has no text layer (scanned pages); run OCR first, e.g. "
-        "`ocrmypdf -l jpn in.pdf out.pdf`, then ingest the OCR'd file."
+        "Scanned pages need OCR first, e.g. `ocrmypdf -l jpn in.pdf out.pdf`; "
+        "then ingest the OCR'd file."
     )
 
 

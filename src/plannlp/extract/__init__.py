@@ -1,0 +1,92 @@
+"""Extract: a file (PDF or text) in, a PlanDocument with ``raw_text``, ``pages`` and ``tables`` out.
+
+* Text files (.txt, .md, or anything that decodes as Japanese text): UTF-8 with or
+  without BOM, UTF-16 with BOM, Shift_JIS/CP932 and EUC-JP are detected; newlines are
+  normalised to ``\\n``; form feeds split pages.
+* PDFs: a fast text path with pypdfium2, one page at a time (bounded memory), and
+  pdfplumber tables on pages that hold ruling lines (see :mod:`plannlp.extract.pdf`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import EmptyFileError, FileNotFound
+from ..model import DocumentMetadata, PlanDocument, Source
+from ..pipeline import ExtractSettings
+from .pdf import extract_pdf
+from .text import extract_text
+
+PDF_MAGIC = b"%PDF-"
+TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown", ".text": "text/plain"}
+
+
+def read_source(source: str | Path | bytes, name: str | None = None) -> tuple[bytes, str, str]:
+    """Return (bytes, path as given, display name). ``-`` reads standard input."""
+    if isinstance(source, bytes):
+        return source, name or "<bytes>", name or "<bytes>"
+    if str(source) == "-":
+        return sys.stdin.buffer.read(), "-", name or "<stdin>"
+    path = Path(source)
+    if not path.is_file():
+        raise FileNotFound("No such file." if not path.exists() else "This is not a file.", path=path)
+    return path.read_bytes(), str(path), name or path.name
+
+
+def media_type_of(data: bytes, name: str) -> str:
+    if data.lstrip()[:5] == PDF_MAGIC or data[:1024].find(PDF_MAGIC) != -1:
+        return "application/pdf"
+    return TEXT_SUFFIXES.get(Path(name).suffix.lower(), "text/plain")
+
+
+def extract(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    settings: ExtractSettings | None = None,
+    metadata: DocumentMetadata | None = None,
+) -> PlanDocument:
+    """Read ``source`` into a PlanDocument (raw text, pages, tables, metadata)."""
+    settings = settings or ExtractSettings()
+    data, path, display = read_source(source, name)
+    if not data.strip():
+        raise EmptyFileError("The file is empty.", path=path)
+    media_type = media_type_of(data, display)
+    src = Source(path=path, name=display, sha256=hashlib.sha256(data).hexdigest(),
+                 media_type=media_type, size=len(data))
+    if media_type == "application/pdf":
+        extracted = extract_pdf(data, path, settings)
+        doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
+                           tables=extracted.tables, warnings=extracted.warnings,
+                           metadata=DocumentMetadata(title=extracted.title))
+    else:
+        text, encoding = extract_text(data, path)
+        if not text.strip():
+            raise EmptyFileError("The file holds only blank characters.", path=path)
+        doc = PlanDocument(source=replace(src, encoding=encoding), raw_text=text,
+                           pages=_text_pages(text))
+    if metadata is not None:
+        doc = replace(doc, metadata=merge_metadata(doc.metadata, metadata))
+    return doc
+
+
+def merge_metadata(found: DocumentMetadata, given: DocumentMetadata) -> DocumentMetadata:
+    """Values the caller gave win over values found in the file."""
+    values = {k: v for k, v in given.__dict__.items() if v is not None}
+    return replace(found, **values)
+
+
+def _text_pages(text: str):
+    from ..model import Page
+
+    pages, start = [], 0
+    for number, chunk in enumerate(text.split("\f"), start=1):
+        pages.append(Page(number, start, start + len(chunk)))
+        start += len(chunk) + 1
+    return tuple(pages)
+
+
+__all__ = ["extract", "read_source", "media_type_of", "merge_metadata"]
