@@ -1,0 +1,243 @@
+"""Clean: rebuild the running text a human reads from an extracted text layer.
+
+What it does, line by line (every threshold is a setting of :class:`CleanSettings`):
+
+1. **Drops layout debris**: page numbers (``２``, ``- 3 -``), dotted rules (``・・・・・・``),
+   one-character vertical-text fragments (``基`` ``本`` ``構`` ``想`` on lines of their own),
+   and running headers/footers (a short line repeated next to page breaks).
+2. **Joins lines wrapped mid-sentence**: a line that fills the page width and does not end
+   a sentence continues on the next line (``…合併して誕`` + ``生した新「佐久市」では…``),
+   unless the next line starts with a bullet or heading marker. Blank lines are paragraph
+   breaks, except in *double-spaced* text layers (every line followed by a blank line, as
+   in seed 002), where they carry no meaning.
+3. **Normalises width** (:mod:`plannlp.japanese.width`): ｱﾝｹｰﾄ → アンケート, １２ → 12, and
+   removes the spaces PDF extraction puts between Japanese and digits (``平成 17 年`` →
+   ``平成17年``).
+
+The result is ``text`` (paragraphs, bullets and headings on lines of their own) and
+``offsets`` (``offsets[i]`` = offset in ``raw_text`` of ``text[i]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ..errors import NoTextError
+from ..japanese.markers import (
+    ITEM_PREFIX,
+    ends_sentence,
+    starts_with_strong_marker,
+    starts_with_weak_marker,
+)
+from ..japanese.width import fold, visual_width
+from ..model import PlanDocument
+from ..pipeline import register_stage
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    wrap_ratio: float = 0.8
+    """A line whose width is at least this share of the document's full line width is
+    treated as wrapped (it continues on the next line) unless it ends a sentence."""
+    min_wrapped_width: int = 30
+    """Lines narrower than this (in half-width columns) never count as wrapped."""
+    full_width_percentile: float = 0.9
+    """The document's full line width is this percentile of its lines' widths."""
+    double_spaced_share: float = 0.6
+    """If at least this share of wrapped lines is followed by a blank line, the text layer is
+    double-spaced and blank lines are not paragraph breaks."""
+    header_max_chars: int = 40
+    """Running headers/footers are at most this long."""
+    header_min_repeats: int = 2
+    """A short line seen this often next to page breaks is a running header/footer."""
+    remove_spaces_in_japanese: bool = True
+    """Remove spaces between Japanese characters and digits (``平成 17 年`` → ``平成17年``)."""
+
+
+# --- line classification --------------------------------------------------------------------
+
+PAGE_NUMBER = re.compile(r"^\s*(?:[-－—‐]\s*)?(?:P\.?\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?\s*(?:[-－—‐])?\s*$")
+DOTTED_RULE = re.compile(r"^\s*[・･…‥\.．。·\-－—_＿=＝]{5,}\s*$")
+_PUNCTUATION_ONLY = set("。、，．」』）)】〕")
+_SPACE_BETWEEN = re.compile(
+    r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])[ \t]+(?=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])"
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset in raw_text of the first non-blank character
+    text: str  # stripped
+    page_break_before: bool
+    blank_before: bool
+
+    @property
+    def width(self) -> int:
+        return visual_width(self.text)
+
+
+def split_lines(raw: str) -> list[Line]:
+    """Non-blank lines of ``raw`` with their offsets, and what separated them."""
+    lines: list[Line] = []
+    page_break = blank = False
+    for match in re.finditer(r"[^\n\f]*(?:\n|\f|$)", raw):
+        chunk = match.group()
+        body = chunk.rstrip("\n\f")
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            lines.append(Line(match.start() + lead, stripped, page_break, blank))
+            page_break = blank = False
+        elif match.end() > match.start():
+            blank = True
+        if chunk.endswith("\f"):
+            page_break = True
+        if match.end() == len(raw):
+            break
+    return lines
+
+
+def is_debris(line: str) -> bool:
+    """Page numbers, dotted rules and lone characters (vertical text, diagram labels)."""
+    if PAGE_NUMBER.match(line) or DOTTED_RULE.match(line):
+        return True
+    return len(line) == 1 and line not in _PUNCTUATION_ONLY
+
+
+def _header_key(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+
+def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettings) -> set[int]:
+    """Indexes of lines that are running headers/footers.
+
+    A line counts as page-adjacent if it is the first or last content line of a page
+    (form feeds), or stands next to dropped debris (a page number or dotted rule, which is
+    how page breaks show in a text layer without form feeds). A short line repeated at
+    least ``header_min_repeats`` times in such places is a header: every occurrence but the
+    first in the document is dropped (the first is usually the real heading it repeats).
+    """
+    n = len(lines)
+    adjacent = [False] * n
+    for i, line in enumerate(lines):
+        if debris[i]:
+            continue
+        near_break = line.page_break_before or (i + 1 < n and lines[i + 1].page_break_before)
+        near_debris = any(0 <= j < n and debris[j] for j in (i - 1, i + 1))
+        adjacent[i] = near_break or near_debris
+    adjacent_counts = Counter(
+        _header_key(line.text)
+        for i, line in enumerate(lines)
+        if adjacent[i] and len(line.text) <= settings.header_max_chars and not ends_sentence(line.text)
+    )
+    header_keys = {k for k, c in adjacent_counts.items() if c >= settings.header_min_repeats}
+    drop: set[int] = set()
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if debris[i]:
+            continue
+        key = _header_key(line.text)
+        if key in header_keys:
+            if key in seen:
+                drop.add(i)
+            seen.add(key)
+    return drop
+
+
+# --- joining ---------------------------------------------------------------------------------
+
+
+def _full_width(lines: list[Line], settings: CleanSettings) -> int:
+    widths = sorted(line.width for line in lines if len(line.text) >= 10)
+    if not widths:
+        return 0
+    return widths[min(len(widths) - 1, int(len(widths) * settings.full_width_percentile))]
+
+
+def _is_wrapped(line: Line, full_width: int, settings: CleanSettings) -> bool:
+    return (
+        line.width >= settings.min_wrapped_width
+        and line.width >= settings.wrap_ratio * full_width
+        and not ends_sentence(line.text)
+    )
+
+
+def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
+    """For each line, whether it continues the previous line (True) or starts a new one."""
+    full = _full_width(lines, settings)
+    wrapped = [_is_wrapped(line, full, settings) for line in lines]
+    followers = [lines[i + 1] for i in range(len(lines) - 1) if wrapped[i]]
+    double_spaced = bool(followers) and (
+        sum(f.blank_before for f in followers) / len(followers) >= settings.double_spaced_share
+    )
+    joins = [False] * len(lines)
+    for i in range(1, len(lines)):
+        prev, line = lines[i - 1], lines[i]
+        if line.text[0] in "。、」』）)" and len(line.text) <= 2:
+            joins[i] = True
+            continue
+        if not wrapped[i - 1] or starts_with_strong_marker(line.text):
+            continue
+        if line.blank_before and not double_spaced and not line.page_break_before:
+            continue
+        if starts_with_weak_marker(line.text) and not _CJK.match(prev.text[-1:]):
+            continue
+        joins[i] = True
+    return joins
+
+
+# --- assembling text and offsets ----------------------------------------------------------------
+
+
+def _normalise_line(text: str, start: int, settings: CleanSettings) -> tuple[str, list[int]]:
+    folded, offsets = fold(text, start)
+    if settings.remove_spaces_in_japanese and " " in folded:
+        keep = [True] * len(folded)
+        prefix = ITEM_PREFIX.match(folded)
+        for m in _SPACE_BETWEEN.finditer(folded, prefix.end() if prefix else 0):
+            for k in range(m.start(), m.end()):
+                keep[k] = False
+        if not all(keep):
+            folded = "".join(c for c, k in zip(folded, keep, strict=True) if k)
+            offsets = [o for o, k in zip(offsets, keep, strict=True) if k]
+    return folded, offsets
+
+
+def clean_text(raw: str, settings: CleanSettings) -> tuple[str, tuple[int, ...]]:
+    """The cleaned text of ``raw`` and its offsets (``len(text) + 1`` entries)."""
+    lines = split_lines(raw)
+    debris = [is_debris(line.text) for line in lines]
+    headers = running_headers(lines, debris, settings)
+    kept = [
+        line for i, line in enumerate(lines) if not debris[i] and i not in headers
+    ]
+    joins = join_decisions(kept, settings)
+    parts: list[str] = []
+    offsets: list[int] = []
+    for line, join in zip(kept, joins, strict=True):
+        text, line_offsets = _normalise_line(line.text, line.start, settings)
+        if parts and not join:
+            parts.append("\n")
+            offsets.append(line.start - 1)  # the line break before this line
+        parts.append(text)
+        offsets.extend(line_offsets)
+    text = "".join(parts)
+    end = (kept[-1].start + len(kept[-1].text)) if kept else 0
+    offsets.append(end)
+    return text, tuple(offsets)
+
+
+@register_stage("clean", needs=("raw_text", "pages"), adds=("text", "offsets"), settings=CleanSettings)
+def make_clean(settings: CleanSettings) -> Callable[[PlanDocument], PlanDocument]:
+    def clean(doc: PlanDocument) -> PlanDocument:
+        text, offsets = clean_text(doc.raw_text, settings)
+        if not text.strip():
+            raise NoTextError("No text is left after removing page numbers and layout debris.",
+                              path=doc.source.path)
+        return replace(doc, text=text, offsets=offsets)
+
+    return clean
