@@ -5,11 +5,13 @@ What it does, line by line (every threshold is a setting of :class:`CleanSetting
 1. **Drops layout debris**: page numbers (``２``, ``- 3 -``), dotted rules (``・・・・・・``),
    one-character vertical-text fragments (``基`` ``本`` ``構`` ``想`` on lines of their own),
    and running headers/footers (a short line repeated next to page breaks).
-2. **Joins lines wrapped mid-sentence**: a line that fills the page width and does not end
-   a sentence continues on the next line (``…合併して誕`` + ``生した新「佐久市」では…``),
-   unless the next line starts with a bullet or heading marker. Blank lines are paragraph
-   breaks, except in *double-spaced* text layers (every line followed by a blank line, as
-   in seed 002), where they carry no meaning.
+2. **Joins lines wrapped mid-sentence**. In a *fixed-width* text layer (a PDF's lines are
+   cut at the page width), a line that fills the width and does not end a sentence
+   continues on the next line (``…合併して誕`` + ``生した新「佐久市」では…``), unless the next
+   line starts with a bullet or heading marker; blank lines are paragraph breaks except in
+   *double-spaced* layers (every line followed by a blank line, as in seed 002). In text
+   whose paragraphs are separated by blank lines (seeds 000, 001, 003, 004), a single line
+   break inside an unfinished sentence is a wrap. Table rows (tab-separated) never join.
 3. **Normalises width** (:mod:`plannlp.japanese.width`): ｱﾝｹｰﾄ → アンケート, １２ → 12, and
    removes the spaces PDF extraction puts between Japanese and digits (``平成 17 年`` →
    ``平成17年``).
@@ -49,6 +51,12 @@ class CleanSettings:
     double_spaced_share: float = 0.6
     """If at least this share of wrapped lines is followed by a blank line, the text layer is
     double-spaced and blank lines are not paragraph breaks."""
+    fixed_width_tolerance: float = 1.15
+    """Lines wider than this multiple of the full width break the fixed-width layout."""
+    fixed_width_max_over: float = 0.02
+    """A fixed-width text layer has at most this share of lines wider than the tolerance."""
+    fixed_width_min_near: float = 0.3
+    """…and at least this share of lines at ``wrap_ratio`` of the full width or more."""
     header_max_chars: int = 40
     """Running headers/footers are at most this long."""
     header_min_repeats: int = 2
@@ -166,9 +174,27 @@ def _is_wrapped(line: Line, full_width: int, settings: CleanSettings) -> bool:
     )
 
 
+def _layout(lines: list[Line], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
+    """(fixed_width, blank_separated) of a text layer.
+
+    *Fixed width*: lines are cut at the page width, so almost none is wider than the full
+    width and many are close to it (a PDF text layer: seeds 002, the PDF fixtures).
+    *Blank separated*: paragraphs are separated by blank lines (seeds 000, 001, 003, 004).
+    """
+    widths = [line.width for line in lines if len(line.text) >= 10]
+    if not widths or not full_width:
+        return False, False
+    over = sum(w > settings.fixed_width_tolerance * full_width for w in widths) / len(widths)
+    near = sum(w >= settings.wrap_ratio * full_width for w in widths) / len(widths)
+    fixed = over <= settings.fixed_width_max_over and near >= settings.fixed_width_min_near
+    blank_separated = sum(line.blank_before for line in lines[1:]) / max(len(lines) - 1, 1) >= 0.5
+    return fixed, blank_separated
+
+
 def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
     """For each line, whether it continues the previous line (True) or starts a new one."""
     full = _full_width(lines, settings)
+    fixed, blank_separated = _layout(lines, full, settings)
     wrapped = [_is_wrapped(line, full, settings) for line in lines]
     followers = [lines[i + 1] for i in range(len(lines) - 1) if wrapped[i]]
     double_spaced = bool(followers) and (
@@ -180,13 +206,20 @@ def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
         if line.text[0] in "。、」』）)" and len(line.text) <= 2:
             joins[i] = True
             continue
-        if not wrapped[i - 1] or starts_with_strong_marker(line.text):
+        if starts_with_strong_marker(line.text) or "\t" in prev.text or "\t" in line.text:
             continue
-        if line.blank_before and not double_spaced and not line.page_break_before:
-            continue
-        if starts_with_weak_marker(line.text) and not _CJK.match(prev.text[-1:]):
-            continue
-        joins[i] = True
+        if fixed:
+            if not wrapped[i - 1]:
+                continue
+            if line.blank_before and not double_spaced and not line.page_break_before:
+                continue
+            if starts_with_weak_marker(line.text) and not _CJK.match(prev.text[-1:]):
+                continue
+            joins[i] = True
+        elif blank_separated:
+            # paragraphs are one block between blank lines: a single line break inside an
+            # unfinished sentence is a wrap (seed 001: "…協力し合っ" / "て地域の課題…")
+            joins[i] = not line.blank_before and not line.page_break_before and not ends_sentence(prev.text)
     return joins
 
 
