@@ -36,7 +36,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 BULLET = re.compile(r"\s*(?:[-–—]\s*)?(?:[・◎◇◆●○■□▪▶►◯]|[" + _CIRCLED + r"])\s*")
 MARKDOWN_BULLET = re.compile(r"\s*[-–]\s+")
-FOOTNOTE = re.compile(r"\s*(?:[＊*]\d*|※\s*\d*|注\d*[:：]?)\s*")
+FOOTNOTE = re.compile(r"\s*(?:[＊*](?![*])\d*|※\s*\d*|注\d*[:：]?)\s*")
 NUMBERED_STRONG = re.compile(
     r"\s*(?:[（(](?:\d{1,2}|[一二三四五六七八九十]+|[" + _KATAKANA_ITEM + r"])[）)]"
     r"|第[\d一二三四五六七八九十]+[章節部款]"

@@ -71,7 +71,7 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-－—‐]\s*)?(?:P\.?\s*)?\d{1,4}(?:\s*/\s*
 DOTTED_RULE = re.compile(r"^\s*[・･…‥\.．。·\-－—_＿=＝]{5,}\s*$")
 _PUNCTUATION_ONLY = set("。、，．」』）)】〕")
 _SPACE_BETWEEN = re.compile(
-    r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])[ \t]+(?=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])"
+    r"(?<=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])[ ]+(?=[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\d])"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
