@@ -1,0 +1,100 @@
+"""Features for the sentence-role classifier: what carries a sentence's role in Japanese.
+
+The role of a plan sentence is mostly in its final predicate (guidelines §1):
+
+==============================================  ===========  =============================
+ending (fugashi lemmas)                          cue          typical role
+==============================================  ===========  =============================
+開設 し まし た / 開始 し まし た                past         achievement
+支援 し て い ます (市の事業)                    progressive  achievement (rule 2)
+減少 し て い ます (状況)                        progressive  issue (rule 2)
+促進 する 必要 が あり ます                      need         issue (rule 4)
+求め られ て い ます                            need         issue
+推進 し ます / 図り ます / 努め ます             commitment   measure
+推進 する / 図る (である調, 003)                 plain        measure
+〜 な 状態 / 〜 が 進ん で い ます (目指す姿)    vision       other (rule 6)
+==============================================  ===========  =============================
+
+``role_features`` turns one sentence into a sparse dict: the last content tokens' lemma
+and POS, lemma bigrams of the ending, the last verb, named cue flags, character n-grams of
+the sentence end, the sentence kind, relative position, and — when given — the section's
+role hint. The classifier is trained with and without the hint so it works on drafts whose
+headings give nothing away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Role, SentenceKind, Token
+
+#: Named surface cues (regexes over the sentence's last characters).
+CUES: dict[str, re.Pattern[str]] = {
+    "past": re.compile(r"(まし|でし|し|っ|い|れ|え)た[。」）)]*$"),
+    "progressive": re.compile(r"(てい|でい)(ます|る)[。」）)]*$"),
+    "need": re.compile(r"(必要|求め|求められ|不可欠|急務|重要)"),
+    "need_end": re.compile(r"(必要があります|必要です|求められています|求められる|必要がある|課題です|課題となっています|懸念されます|懸念されています)[。]*$"),
+    "problem": re.compile(r"(課題|懸念|減少|不足|低下|深刻|困難|増加|進行|遅れ)"),
+    "polite_commit": re.compile(r"(します|ります|めます|ります|います|きます|せます|ぎます|みます)[。]*$"),
+    "plain_commit": re.compile(r"(する|図る|努める|進める|推進する|支援する|目指す|取り組む|行う|検討する|促進する|充実する|強化する)[。]*$"),
+    "measure_verb": re.compile(r"(推進|図り|図る|努め|努める|支援し|支援する|検討し|検討する|促進|強化|充実|取り組み|取り組む|進め|進める|目指し|目指す|実施し|実施する)"),
+    "state": re.compile(r"(状態|姿|なっています|されています|ています)[。]*$"),
+    "no_period": re.compile(r"[^。]$"),
+    "definition": re.compile(r"^[^、。]{1,30}[:：]"),
+    "numeric": re.compile(r"\d"),
+}
+
+
+@dataclass(frozen=True)
+class RoleExample:
+    """One sentence as the role classifier sees it (built from a PlanDocument or a corpus row)."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    kind: SentenceKind = "prose"
+    hint: Role | None = None
+    heading: str = ""
+    position: float = 0.0  # relative position in the document, 0..1
+
+
+def _content_tokens(tokens: Sequence[Token]) -> list[Token]:
+    return [t for t in tokens if not t.pos.startswith(("補助記号", "空白"))]
+
+
+def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, float]:
+    features: dict[str, float] = {"bias": 1.0, f"kind={example.kind}": 1.0}
+    if use_hint and example.hint:
+        features[f"hint={example.hint}"] = 1.0
+    text = example.text.strip()
+    tail_text = text[-14:]
+    for name, pattern in CUES.items():
+        target = text if name in {"need", "problem", "definition", "numeric"} else tail_text
+        if pattern.search(target):
+            features[f"cue={name}"] = 1.0
+    content = _content_tokens(example.tokens)
+    tail = content[-6:]
+    for i, token in enumerate(reversed(tail)):
+        features[f"tail{i}={token.lemma}"] = 1.0
+        features[f"tail{i}pos={token.pos}"] = 1.0
+        if token.inflection:
+            features[f"tail{i}inf={token.inflection}"] = 1.0
+    lemmas = [t.lemma for t in tail]
+    for a, b in zip(lemmas, lemmas[1:], strict=False):
+        features[f"bi={a}_{b}"] = 1.0
+    verbs = [t for t in content if t.pos.startswith("動詞")]
+    if verbs:
+        features[f"lastverb={verbs[-1].lemma}"] = 1.0
+    nouns_before_verb = [t.lemma for t in content[-8:] if t.pos.startswith("名詞")]
+    for lemma in nouns_before_verb[-2:]:
+        features[f"endnoun={lemma}"] = 1.0
+    end = re.sub(r"[。\s]+$", "", text)[-8:]
+    for n in (2, 3):
+        for i in range(len(end) - n + 1):
+            features[f"end{n}={end[i:i + n]}"] = 1.0
+    length = len(text)
+    features["len<15"] = 1.0 if length < 15 else 0.0
+    features["len>80"] = 1.0 if length > 80 else 0.0
+    features[f"pos_bin={min(int(example.position * 5), 4)}"] = 1.0
+    return {k: v for k, v in features.items() if v}

@@ -1,0 +1,103 @@
+"""The sentence-role classifier (achievement / issue / measure / other) and its stage.
+
+The model is a scikit-learn ``Pipeline``: ``DictVectorizer`` over
+:func:`~plannlp.classify.role_features.role_features` → ``LogisticRegression`` calibrated
+with ``CalibratedClassifierCV`` (sigmoid), so ``predict_proba`` gives usable confidences.
+Prediction (:func:`predict_roles`, pure) is separate from applying the predictions to a
+document (:func:`apply_roles`), so a reviewer can look at predictions before accepting them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import ROLES, PlanDocument, RolePrediction
+from ..pipeline import register_stage
+from .role_features import RoleExample, role_features
+
+
+def build_estimator(*, c: float = 1.0, seed: int = 0):
+    """A fresh, unfitted role classifier (features must be dicts from role_features)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    return Pipeline([
+        ("features", DictVectorizer(sort=True)),
+        ("model", CalibratedClassifierCV(model, method="sigmoid", cv=3)),
+    ])
+
+
+def examples_of(doc: PlanDocument) -> list[RoleExample]:
+    """The classifier's view of every sentence of a tokenized document."""
+    total = max(len(doc.text), 1)
+    examples = []
+    for sentence in doc.sentences:
+        section = doc.section(sentence.section_id)
+        examples.append(RoleExample(
+            text=sentence.text, tokens=sentence.tokens, kind=sentence.kind,
+            hint=section.role_hint if section else None,
+            heading=section.title if section else "",
+            position=sentence.start / total,
+        ))
+    return examples
+
+
+def predict_roles(estimator, examples: Sequence[RoleExample], *, use_hints: bool = True,
+                  model_name: str = "") -> list[RolePrediction]:
+    """Pure prediction: one RolePrediction per example."""
+    if not examples:
+        return []
+    features = [role_features(e, use_hint=use_hints) for e in examples]
+    probabilities = estimator.predict_proba(features)
+    classes = list(estimator.classes_)
+    predictions = []
+    for row in probabilities:
+        ranked = sorted(zip(classes, row, strict=True), key=lambda kv: -kv[1])
+        label, confidence = ranked[0]
+        predictions.append(RolePrediction(
+            label=label, confidence=float(confidence),
+            probabilities=tuple((c, round(float(p), 4)) for c, p in zip(classes, row, strict=True)),
+            model=model_name,
+        ))
+    return predictions
+
+
+def apply_roles(doc: PlanDocument, predictions: Sequence[RolePrediction]) -> PlanDocument:
+    sentences = tuple(replace(s, role=p) for s, p in zip(doc.sentences, predictions, strict=True))
+    return replace(doc, sentences=sentences)
+
+
+@dataclass(frozen=True)
+class RoleSettings:
+    model: str = "role"
+    """Name of the model folder under models/ (or a path to one)."""
+    use_hints: bool = True
+    """Give the classifier the section's role hint (from headings) as a feature."""
+
+
+def load_role_model(name: str):
+    from ..resources import model_path
+    from .model_io import load_model
+
+    folder = Path(name) if Path(name).is_dir() else model_path(name)
+    return load_model(folder)
+
+
+@register_stage("classify_roles", needs=("tokens", "sections"), adds=("roles",), settings=RoleSettings)
+def make_classify_roles(settings: RoleSettings) -> Callable[[PlanDocument], PlanDocument]:
+    estimator, meta = load_role_model(settings.model)
+    model_name = f"{meta.get('name', 'role')}@{meta.get('version', '?')}"
+    assert set(estimator.classes_) <= set(ROLES)
+
+    def classify_roles(doc: PlanDocument) -> PlanDocument:
+        predictions = predict_roles(estimator, examples_of(doc), use_hints=settings.use_hints,
+                                    model_name=model_name)
+        return apply_roles(doc, predictions)
+
+    classify_roles.model_info = (meta.get("name", "role"), str(meta.get("version", "?")))
+    return classify_roles
