@@ -1,0 +1,200 @@
+"""SDG links: which of the 17 goals a sentence serves, with a confidence and the evidence.
+
+Two sources of evidence are combined:
+
+* the **lexicon** (``data/sdg/lexicon.tsv``): Japanese terms per goal, each with a weight
+  and its source (the goal's or a target's official Japanese text, 外務省仮訳, or a curated
+  municipal term). A goal's lexicon score is the noisy-OR of the weights of the distinct
+  terms found: ``1 - Π(1 - w)``.
+* the **model** (``models/sdg``, when present): a multi-label classifier trained on the
+  municipality's own SDG labels (seed 003) — see :mod:`plannlp.classify.sdg_training`.
+
+Rule (documented in docs/sdg.md): ``confidence = 1 - (1 - lexicon) × (1 - model)``; a goal
+is linked when ``confidence >= min_confidence`` **and** at least one lexicon term or a
+model score above ``model_alone`` supports it. Headings, table rows and footnotes are not
+linked. Evidence lists the matched terms (and ``model:p=…`` for the model's share).
+
+Sections and documents aggregate their sentences' links with :func:`aggregate_links`.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from ..model import PlanDocument, SdgLink, Sentence
+from ..pipeline import register_stage
+from ..resources import data_path
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    goal: int
+    term: str
+    weight: float
+    target: str | None
+    source: str
+
+
+@cache
+def load_lexicon(path: Path | None = None) -> tuple[LexiconEntry, ...]:
+    path = path or data_path("sdg/lexicon.tsv")
+    with path.open(encoding="utf-8") as handle:
+        return tuple(
+            LexiconEntry(int(row["goal"]), unicodedata.normalize("NFKC", row["term"]), float(row["weight"]),
+                         row["target"] or None, row["source"])
+            for row in csv.DictReader(handle, delimiter="\t")
+        )
+
+
+@cache
+def goal_names() -> dict[int, str]:
+    with data_path("sdg/goals.tsv").open(encoding="utf-8") as handle:
+        return {int(row["goal"]): row["short_name_ja"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def lexicon_scores(text: str, lexicon: Sequence[LexiconEntry], normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
+    """Goal → (noisy-OR score, matched entries) for one text."""
+    folded = unicodedata.normalize("NFKC", text)
+    matched: dict[int, list[LexiconEntry]] = defaultdict(list)
+    for entry in lexicon:
+        if entry.term in folded or (normalized and entry.term in normalized):
+            matched[entry.goal].append(entry)
+    scores = {}
+    for goal, entries in matched.items():
+        # a term contained in a longer matched term of the same goal adds nothing
+        terms = {e.term for e in entries}
+        kept = [e for e in entries if not any(e.term != t and e.term in t for t in terms)]
+        miss = 1.0
+        for entry in kept:
+            miss *= 1.0 - entry.weight
+        scores[goal] = (1.0 - miss, kept)
+    return scores
+
+
+@dataclass(frozen=True)
+class SdgSettings:
+    model: str = "sdg"
+    """Model folder under models/ (or a path); "" uses the lexicon alone."""
+    min_confidence: float = 0.5
+    """Link a goal when its combined confidence is at least this."""
+    model_alone: float = 0.8
+    """The model may link a goal without any lexicon term only above this score."""
+    kinds: tuple[str, ...] = ("prose", "bullet")
+    """Sentence kinds that get links."""
+
+
+class SdgLinker:
+    """Lexicon + optional model. ``predict`` is pure: text in, links out."""
+
+    def __init__(self, settings: SdgSettings, model=None, meta: dict | None = None) -> None:
+        self.settings = settings
+        self.lexicon = load_lexicon()
+        self.model = model
+        self.meta = meta or {}
+
+    def predict(self, texts: Sequence[str], normalized: Sequence[str] | None = None) -> list[tuple[SdgLink, ...]]:
+        normalized = normalized or [""] * len(texts)
+        model_scores: list[dict[int, float]] = [{} for _ in texts]
+        if self.model is not None and texts:
+            from .sdg_training import model_goal_scores
+
+            model_scores = model_goal_scores(self.model, texts)
+        results = []
+        for text, norm, from_model in zip(texts, normalized, model_scores, strict=True):
+            lexical = lexicon_scores(text, self.lexicon, norm)
+            links = []
+            for goal in sorted(set(lexical) | set(from_model)):
+                lex_score, entries = lexical.get(goal, (0.0, []))
+                model_score = from_model.get(goal, 0.0)
+                if not entries and model_score < self.settings.model_alone:
+                    continue
+                confidence = 1.0 - (1.0 - lex_score) * (1.0 - model_score)
+                if confidence < self.settings.min_confidence:
+                    continue
+                evidence = tuple(e.term for e in entries)
+                if model_score:
+                    evidence += (f"model:p={model_score:.2f}",)
+                targets = Counter(e.target for e in entries if e.target)
+                links.append(SdgLink(
+                    goal=goal, confidence=round(confidence, 4), evidence=evidence,
+                    target=targets.most_common(1)[0][0] if targets else None,
+                    source="model" if model_score and not entries else "lexicon" if not model_score else "lexicon+model",
+                ))
+            results.append(tuple(sorted(links, key=lambda link: -link.confidence)))
+        return results
+
+
+def aggregate_links(sentence_links: Iterable[Sequence[SdgLink]], *, min_support: int = 1,
+                    min_confidence: float = 0.5) -> tuple[SdgLink, ...]:
+    """Links of a section or document from its sentences' links.
+
+    Rule: a goal's aggregate confidence is the noisy-OR of its sentence confidences
+    (``1 - Π(1 - c)``); it is kept when at least ``min_support`` sentences link it and the
+    aggregate reaches ``min_confidence``. Evidence is the union of the sentences' evidence
+    terms, most frequent first.
+    """
+    by_goal: dict[int, list[SdgLink]] = defaultdict(list)
+    for links in sentence_links:
+        for link in links:
+            by_goal[link.goal].append(link)
+    aggregated = []
+    for goal, links in by_goal.items():
+        if len(links) < min_support:
+            continue
+        miss = 1.0
+        for link in links:
+            miss *= 1.0 - link.confidence
+        confidence = 1.0 - miss
+        if confidence < min_confidence:
+            continue
+        evidence = Counter(term for link in links for term in link.evidence if not term.startswith("model:"))
+        aggregated.append(SdgLink(goal, round(confidence, 4), tuple(t for t, _ in evidence.most_common(8)),
+                                  source="aggregate"))
+    return tuple(sorted(aggregated, key=lambda link: (-link.confidence, link.goal)))
+
+
+def _normalized_text(sentence: Sentence) -> str:
+    return "".join(t.normalized for t in sentence.tokens)
+
+
+def apply_links(doc: PlanDocument, links: Sequence[tuple[SdgLink, ...]], indexes: Sequence[int]) -> PlanDocument:
+    sentences = list(doc.sentences)
+    for i, sentence_links in zip(indexes, links, strict=True):
+        sentences[i] = replace(sentences[i], sdgs=sentence_links)
+    return replace(doc, sentences=tuple(sentences))
+
+
+def load_linker(settings: SdgSettings) -> SdgLinker:
+    if not settings.model:
+        return SdgLinker(settings)
+    from ..errors import ModelNotFoundError
+    from ..resources import model_path
+    from .model_io import load_model
+
+    try:
+        folder = Path(settings.model) if Path(settings.model).is_dir() else model_path(settings.model)
+    except ModelNotFoundError:
+        return SdgLinker(settings, meta={"name": "sdg-lexicon", "version": "1"})
+    model, meta = load_model(folder)
+    return SdgLinker(settings, model, meta)
+
+
+@register_stage("link_sdgs", needs=("sentences",), adds=("sdgs",), settings=SdgSettings)
+def make_link_sdgs(settings: SdgSettings) -> Callable[[PlanDocument], PlanDocument]:
+    linker = load_linker(settings)
+    kinds = set(settings.kinds)
+
+    def link_sdgs(doc: PlanDocument) -> PlanDocument:
+        indexes = [i for i, s in enumerate(doc.sentences) if s.kind in kinds]
+        texts = [doc.sentences[i].text for i in indexes]
+        normalized = [_normalized_text(doc.sentences[i]) for i in indexes]
+        return apply_links(doc, linker.predict(texts, normalized), indexes)
+
+    link_sdgs.model_info = (linker.meta.get("name", "sdg-lexicon"), str(linker.meta.get("version", "1")))
+    return link_sdgs
