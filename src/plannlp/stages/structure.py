@@ -14,10 +14,12 @@ period), leaving values given by the caller untouched.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from ..japanese.dates import parse_period
 from ..japanese.headings import (
@@ -28,6 +30,7 @@ from ..japanese.headings import (
 )
 from ..model import DocumentMetadata, PlanDocument, Role, Section
 from ..pipeline import register_stage
+from ..resources import data_path
 
 
 @dataclass(frozen=True)
@@ -154,9 +157,27 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
     if period is None:
         period = _stated_period(text, title)
     return DocumentMetadata(
-        title=title, municipality=municipality, plan_type=plan_type,
+        title=title, municipality=municipality, municipality_code=municipality_code(municipality),
+        plan_type=plan_type,
         period_start=period[0] if period else None, period_end=period[1] if period else None,
     )
+
+
+@cache
+def _known_codes() -> dict[str, str]:
+    with data_path("municipalities.tsv").open(encoding="utf-8") as handle:
+        return {row["municipality"]: row["code"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def municipality_code(name: str | None) -> str | None:
+    """The 全国地方公共団体コード of a municipality in the bundled table (a few, for now)."""
+    return _known_codes().get(name) if name else None
+
+
+def code_check_digit(code5: str) -> int:
+    """The check digit of a 5-digit 団体コード (weights 6,5,4,3,2; mod 11)."""
+    remainder = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True)) % 11
+    return (11 - remainder) % 10
 
 
 def _stated_period(text: str, title: str | None) -> tuple[int, int] | None:
