@@ -98,7 +98,9 @@ def is_topic_title(line: str, next_line: str | None) -> bool:
     Seed 000: ``市民協働・参加`` stands above ``第一次総合計画後期基本計画の主な取組``.
     """
     text = line.strip()
-    if not text or not next_line or len(text) > 25 or re.search(r"[。、：:]", text):
+    if not text or not next_line or len(text) > 25 or re.search(r"[。、：:\t]", text):
+        return False
+    if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
         return False
     if text[0] in "・-◎◇●○※＊*①②③④⑤⑥⑦⑧⑨" or section_role_title(text) is not None:
         return False
