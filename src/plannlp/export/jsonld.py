@@ -47,8 +47,11 @@ def part_iri(doc_iri: str, part_id: str) -> str:
     return f"{doc_iri}#{part_id}"
 
 
+ROLE_BASE = BASE + "role/"
+
+
 def role_iri(role: str) -> str:
-    return f"role:{role}"
+    return ROLE_BASE + role
 
 
 def _value(value: IndicatorValue, iri: str) -> dict[str, Any]:
@@ -218,7 +221,7 @@ def from_jsonld(data: dict[str, Any]) -> PlanDocument:
             id=_fragment(n["id"]), title=n.get("title", ""), level=int(n.get("level", 1)),
             marker=n.get("marker", ""), start=0, heading_end=0, end=0,
             parent=_fragment(n["partOf"]) if "#" in n.get("partOf", "") else None,
-            role_hint=n["roleHint"].split(":", 1)[1] if n.get("roleHint") else None,
+            role_hint=n["roleHint"].rsplit("/", 1)[-1] if n.get("roleHint") else None,
         )
         for n in nodes.values() if n.get("type") == "Section"
     )
@@ -238,7 +241,7 @@ def from_jsonld(data: dict[str, Any]) -> PlanDocument:
                 ))
         role = None
         if n.get("role"):
-            role = RolePrediction(label=n["role"].split(":", 1)[1], confidence=float(n.get("roleConfidence", 0)))
+            role = RolePrediction(label=n["role"].rsplit("/", 1)[-1], confidence=float(n.get("roleConfidence", 0)))
         sentences.append(Sentence(
             id=_fragment(n["id"]), start=position, end=position + len(text), text=text,
             kind=n.get("kind", "prose"),

@@ -1,0 +1,126 @@
+"""The role classifier: metrics, silver rules, determinism, save/load, clear seed sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from plannlp.classify.metrics import confusion, macro_f1, micro_prf, per_class
+from plannlp.classify.model_io import load_model, save_model
+from plannlp.classify.role_features import RoleExample
+from plannlp.classify.role_training import LabelledExample, fit
+from plannlp.classify.roles import load_role_model, predict_roles
+from plannlp.classify.silver import silver_role
+from plannlp.errors import ModelLoadError
+from plannlp.stages.tokenize import Morphology
+
+
+@pytest.fixture(scope="module")
+def morphology() -> Morphology:
+    return Morphology()
+
+
+def test_metrics_on_a_hand_made_case():
+    gold = ["issue", "issue", "measure", "other", "measure", "issue"]
+    pred = ["issue", "measure", "measure", "other", "other", "issue"]
+    report = per_class(gold, pred, ["issue", "measure", "other"])
+    # issue: tp 2, fp 0, fn 1 → P 1, R 2/3, F1 0.8
+    assert report["issue"]["precision"] == 1.0 and report["issue"]["recall"] == pytest.approx(2 / 3)
+    assert report["issue"]["f1"] == pytest.approx(0.8)
+    # measure: tp 1, fp 1, fn 1 → 0.5 / 0.5 / 0.5; other: tp 1, fp 1, fn 0 → 0.5 / 1 / 2/3
+    assert report["measure"]["f1"] == pytest.approx(0.5)
+    assert report["other"]["f1"] == pytest.approx(2 / 3)
+    assert macro_f1(report) == pytest.approx((0.8 + 0.5 + 2 / 3) / 3)
+    assert confusion(gold, pred, ["issue", "measure", "other"]) == [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+    micro = micro_prf([{4, 11}, {16}], [{4}, {16, 17}])
+    assert (micro["tp"], micro["fp"], micro["fn"]) == (2, 1, 1) and micro["f1"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(("text", "kind", "hint", "label"), [
+    ("平成24年度に佐久市市民活動サポートセンターを開設しました。", "bullet", "achievement", "achievement"),
+    ("多様化する市民活動団体の実態を把握し、登録を促進する必要があります。", "bullet", "issue", "issue"),
+    ("要望が年々増加しており、新たな設置場所の確保が課題となっています。", "prose", "measure", "issue"),  # rule 4 beats heading
+    ("ガイドラインを策定しました。", "bullet", "issue", "achievement"),  # rule 1: tense beats section
+    ("情報公開を推進します。", "bullet", "issue", "measure"),  # rule 1: a commitment under 現状と課題
+    ("市民の声が反映されています。", "bullet", "other", "other"),  # rule 6: a vision
+    ("* SNS:ソーシャル・ネットワーキング・サービス", "footnote", "issue", "other"),
+    ("現状と課題", "heading", None, "other"),
+    ("まちづくりを推進します。", "prose", None, None),  # no heading evidence: left out of silver
+])
+def test_silver_rules(text, kind, hint, label):
+    assert silver_role(text, kind, hint) == label
+
+
+def _examples(morphology, rows):
+    return [LabelledExample(RoleExample(text, morphology.tokens(text), kind, hint), label, doc, muni, "gold")
+            for text, kind, hint, label, doc, muni in rows]
+
+
+TINY = [
+    ("センターを開設しました。", "bullet", "achievement", "achievement", "000", "佐久市"),
+    ("制度を開始しました。", "bullet", "achievement", "achievement", "000", "佐久市"),
+    ("計画を策定しました。", "bullet", None, "achievement", "001", "佐久市"),
+    ("登録を促進する必要があります。", "bullet", "issue", "issue", "000", "佐久市"),
+    ("人口が減少しています。", "prose", "issue", "issue", "004", "安中市"),
+    ("対応が求められています。", "prose", None, "issue", "002", "佐久市"),
+    ("活動を支援します。", "bullet", "measure", "measure", "000", "佐久市"),
+    ("連携の強化を図ります。", "bullet", "measure", "measure", "004", "安中市"),
+    ("情報発信に努めます。", "bullet", None, "measure", "004", "安中市"),
+    ("現状と課題", "heading", None, "other", "004", "安中市"),
+    ("市民の役割", "heading", None, "other", "004", "安中市"),
+    ("* SNS：インターネットを利用したサービス", "footnote", None, "other", "000", "佐久市"),
+]
+
+
+def test_training_is_deterministic(morphology):
+    examples = _examples(morphology, TINY * 3)
+    probe = [e.example for e in examples[:12]]
+    first = predict_roles(fit(examples, seed=7), probe)
+    second = predict_roles(fit(examples, seed=7), probe)
+    assert [(p.label, p.confidence) for p in first] == [(p.label, p.confidence) for p in second]
+
+
+def test_model_round_trips_through_skops(tmp_path, morphology):
+    examples = _examples(morphology, TINY * 3)
+    estimator = fit(examples, seed=0)
+    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"})
+    loaded, meta = load_model(tmp_path / "role")
+    probe = [e.example for e in examples[:12]]
+    assert meta["version"] == "test" and meta["format"] == "skops"
+    assert [p.label for p in predict_roles(loaded, probe)] == [p.label for p in predict_roles(estimator, probe)]
+
+
+def test_a_tampered_model_file_is_refused(tmp_path, morphology):
+    estimator = fit(_examples(morphology, TINY * 3), seed=0)
+    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"})
+    path = tmp_path / "role" / "model.skops"
+    path.write_bytes(path.read_bytes() + b"\0")
+    with pytest.raises(ModelLoadError, match="checksum"):
+        load_model(tmp_path / "role")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_role_model(str(REPO / "models" / "role"))
+
+
+@pytest.mark.parametrize(("text", "kind", "hint", "label"), [
+    ("平成24年度に佐久市市民活動サポートセンターを開設しました。", "bullet", "achievement", "achievement"),
+    ("多様化する市民活動団体の実態を把握し、そのニーズに的確に対応できるよう、佐久市市民活動サポートセンターへの登録を促進する必要があります。", "bullet", "issue", "issue"),
+    ("佐久市まちづくり活動支援金の活用を促進するとともに、市民が主体となった地域づくり活動を積極的に支援します。", "bullet", "measure", "measure"),
+    ("* SNS:ソーシャル・ネットワーキング・サービス(Social Networking Service)。", "footnote", None, "other"),
+])
+@pytest.mark.parametrize("use_hint", [True, False])
+def test_shipped_model_on_unambiguous_seed_sentences(shipped, morphology, text, kind, hint, label, use_hint):
+    estimator, meta = shipped
+    example = RoleExample(text, morphology.tokens(text), kind, hint if use_hint else None)
+    prediction = predict_roles(estimator, [example], use_hints=use_hint)[0]
+    assert prediction.label == label
+    assert 0.0 <= prediction.confidence <= 1.0
+    assert abs(sum(p for _, p in prediction.probabilities) - 1.0) < 0.01
+
+
+def test_shipped_model_card_exists():
+    assert (Path(REPO) / "models" / "role" / "meta.json").is_file()
