@@ -8,7 +8,8 @@ import pytest
 
 from conftest import REPO
 from plannlp.classify.metrics import confusion, macro_f1, micro_prf, per_class
-from plannlp.classify.model_io import load_model, save_model
+from plannlp.classify.linear import export_calibrated
+from plannlp.classify.model_io import load_linear_model, load_model, save_model
 from plannlp.classify.role_features import RoleExample
 from plannlp.classify.role_training import LabelledExample, fit
 from plannlp.classify.roles import load_role_model, predict_roles
@@ -82,23 +83,42 @@ def test_training_is_deterministic(morphology):
     assert [(p.label, p.confidence) for p in first] == [(p.label, p.confidence) for p in second]
 
 
-def test_model_round_trips_through_skops(tmp_path, morphology):
+def test_model_round_trips_through_skops_and_the_linear_export(tmp_path, morphology):
     examples = _examples(morphology, TINY * 3)
     estimator = fit(examples, seed=0)
-    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"})
+    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"}, linear=export_calibrated(estimator))
     loaded, meta = load_model(tmp_path / "role")
+    fast, _ = load_linear_model(tmp_path / "role")
     probe = [e.example for e in examples[:12]]
-    assert meta["version"] == "test" and meta["format"] == "skops"
-    assert [p.label for p in predict_roles(loaded, probe)] == [p.label for p in predict_roles(estimator, probe)]
+    assert meta["version"] == "test" and meta["format"] == "skops+npz+json"
+    expected = [p.probabilities for p in predict_roles(estimator, probe)]
+    assert [p.probabilities for p in predict_roles(loaded, probe)] == expected
+    assert [p.probabilities for p in predict_roles(fast, probe)] == expected
+
+
+def test_linear_export_reproduces_sklearn_probabilities_on_seed_text(morphology):
+    import numpy as np
+
+    from conftest import seed_text
+
+    rows = [(line.strip("- ・"), "bullet", None, label, "000", "佐久市")
+            for line, label in zip(seed_text("000").splitlines()[6:40:3], ["achievement", "issue", "measure", "other"] * 5,
+                                   strict=False) if line.strip()]
+    estimator = fit(_examples(morphology, TINY * 2 + rows), seed=1)
+    probe = [RoleExample(line, morphology.tokens(line)) for line in seed_text("004").splitlines() if line.strip()][:60]
+    from plannlp.classify.role_features import role_features
+
+    features = [role_features(e) for e in probe]
+    assert np.allclose(export_calibrated(estimator).predict_proba(features), estimator.predict_proba(features), atol=1e-12)
 
 
 def test_a_tampered_model_file_is_refused(tmp_path, morphology):
     estimator = fit(_examples(morphology, TINY * 3), seed=0)
-    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"})
-    path = tmp_path / "role" / "model.skops"
+    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"}, linear=export_calibrated(estimator))
+    path = tmp_path / "role" / "weights.npz"
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(ModelLoadError, match="checksum"):
-        load_model(tmp_path / "role")
+        load_linear_model(tmp_path / "role")
 
 
 @pytest.fixture(scope="module")

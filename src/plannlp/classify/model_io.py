@@ -1,8 +1,14 @@
-"""Saving and loading classifier models without pickle risks (skops).
+"""Saving and loading classifier models without pickle risks.
 
-A model folder holds ``model.skops`` and ``meta.json`` (name, version, sha256 of the model
-file, training configuration, figures). Loading checks the sha256 and refuses any type that
-is not in the explicit allow-list below: a tampered or foreign file cannot run code.
+A model folder holds:
+
+* ``weights.npz`` + ``vocabulary.json``: the exported linear model that the pipeline uses
+  (:mod:`plannlp.classify.linear`; numpy arrays read with ``allow_pickle=False`` and JSON);
+* ``model.skops``: the fitted scikit-learn pipeline, for use with scikit-learn tools
+  (loaded with an explicit allow-list of types, never ``trusted=True``);
+* ``meta.json``: name, version, sha256 of every file, training configuration, figures.
+
+Loading checks the checksums: a tampered or foreign file is refused.
 """
 
 from __future__ import annotations
@@ -44,28 +50,67 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save_model(model: Any, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
-    import skops.io as sio
+def save_model(model: Any, folder: Path, meta: dict[str, Any], linear: Any = None,
+               *, sklearn_copy: bool = True) -> dict[str, Any]:
+    """Save a fitted model: its linear export (if given) and/or the scikit-learn pipeline (skops).
 
+    The shipped models keep only the linear export (``sklearn_copy=False``): the skops file
+    of the calibrated pipeline is ~12 MB and can be rebuilt with ``plannlp train --sklearn-copy``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "model.skops"
-    sio.dump(model, path)
-    untrusted = set(sio.get_untrusted_types(file=path)) - TRUSTED_TYPES
-    if untrusted:
-        raise ModelLoadError(f"The model holds types that are not on the allow-list: {sorted(untrusted)}")
-    meta = {**meta, "sha256": sha256_of(path), "format": "skops"}
+    files = []
+    stale = folder / "model.skops"
+    if sklearn_copy:
+        import skops.io as sio
+
+        sio.dump(model, stale)
+        untrusted = set(sio.get_untrusted_types(file=stale)) - TRUSTED_TYPES
+        if untrusted:
+            raise ModelLoadError(f"The model holds types that are not on the allow-list: {sorted(untrusted)}")
+        files.append(stale)
+    elif stale.exists():
+        stale.unlink()  # an old copy would no longer match the linear export
+    if linear is not None:
+        from .linear import save_linear
+
+        files += save_linear(linear, folder)
+    meta = {**meta, "format": "+".join(f.suffix.lstrip(".") for f in files),
+            "files": {f.name: sha256_of(f) for f in files}}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return meta
 
 
+def read_meta(folder: Path) -> dict[str, Any]:
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        raise ModelNotFoundError(f"No model in {folder} (meta.json is missing).")
+    return json.loads(meta_path.read_text(encoding="utf-8"))
+
+
+def load_linear_model(folder: Path) -> tuple[Any, dict[str, Any]]:
+    """The exported linear model (fast, numpy only), after checking its files' checksums."""
+    from .linear import load_linear
+
+    meta = read_meta(folder)
+    for name in ("weights.npz", "vocabulary.json"):
+        expected = meta.get("files", {}).get(name)
+        path = folder / name
+        if expected is None or not path.is_file():
+            raise ModelNotFoundError(f"The model in {folder} has no {name}; retrain it with `plannlp train`.")
+        if sha256_of(path) != expected:
+            raise ModelLoadError(f"{name} in {folder} does not match its recorded checksum.")
+    return load_linear(folder), meta
+
+
 def load_model(folder: Path) -> tuple[Any, dict[str, Any]]:
+    """The fitted scikit-learn model (skops, allow-listed types), after checking its checksum."""
     import skops.io as sio
 
-    path, meta_path = folder / "model.skops", folder / "meta.json"
-    if not path.is_file() or not meta_path.is_file():
-        raise ModelNotFoundError(f"No model in {folder} (expected model.skops and meta.json).")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("sha256") != sha256_of(path):
+    path = folder / "model.skops"
+    meta = read_meta(folder)
+    if not path.is_file():
+        raise ModelNotFoundError(f"No model.skops in {folder}; create it with `plannlp train --sklearn-copy`.")
+    if meta.get("files", {}).get("model.skops") != sha256_of(path):
         raise ModelLoadError(f"The model file in {folder} does not match its recorded checksum.")
     untrusted = sio.get_untrusted_types(file=path)
     unexpected = set(untrusted) - TRUSTED_TYPES

@@ -121,7 +121,7 @@ def fit(examples: list[LabelledExample], *, seed: int = 0, c: float = DEFAULT_C)
     return estimator
 
 
-def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0) -> dict:
+def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, sklearn_copy: bool = False) -> dict:
     from .model_io import save_model
 
     examples = corpus_examples(corpus_dir)
@@ -132,7 +132,10 @@ def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0) -> dict:
         "training_examples": counts, "labels": list(estimator.classes_),
         "features": "plannlp.classify.role_features.role_features (with and without hint)",
     }
-    meta = save_model(estimator, out_dir / MODEL_NAME, meta)
+    from .linear import export_calibrated
+
+    meta = save_model(estimator, out_dir / MODEL_NAME, meta, linear=export_calibrated(estimator),
+                      sklearn_copy=sklearn_copy)
     return {"text": f"role model: trained on {counts['gold']} gold + {counts['silver']} silver sentences "
                     f"→ {out_dir / MODEL_NAME}", **meta}
 

@@ -81,11 +81,12 @@ class RoleSettings:
 
 
 def load_role_model(name: str):
+    """The shipped role model as a fast linear model (numpy only) and its metadata."""
     from ..resources import model_path
-    from .model_io import load_model
+    from .model_io import load_linear_model
 
     folder = Path(name) if Path(name).is_dir() else model_path(name)
-    return load_model(folder)
+    return load_linear_model(folder)
 
 
 @register_stage("classify_roles", needs=("tokens", "sections"), adds=("roles",), settings=RoleSettings)
