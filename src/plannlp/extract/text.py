@@ -1,8 +1,20 @@
 """Decoding text files: UTF-8 (with or without BOM), UTF-16 (BOM), CP932/Shift_JIS, EUC-JP.
 
-Strict decoding is tried in a fixed order; a candidate is accepted only when the result
-looks like text (few control characters). CP932 and EUC-JP byte sequences rarely decode
-as each other *and* look like Japanese, so the order below is safe for plan documents.
+The order of checks (pdfplumber style: every threshold is named below):
+
+1. A byte-order mark decides: UTF-8 BOM → ``utf-8-sig``; UTF-16 BOM → ``utf-16``.
+2. NUL bytes (more than :data:`MAX_NUL_SHARE`) or the signature of a known binary
+   format (ZIP/Office, images …) → :class:`~plannlp.errors.UnsupportedFormatError`.
+3. Strict UTF-8. A long Japanese text in CP932 or EUC-JP essentially never decodes as
+   UTF-8, so a strict success is accepted (when it is text: few control characters).
+4. Strict CP932, EUC-JP, Shift_JIS-2004 and EUC-JIS-2004. Short files can decode under
+   more than one of them, so each result is scored by how much it reads like Japanese
+   (:func:`japanese_score`: hiragana and kanji up, half-width katakana and rare symbols
+   down — a mis-decoded file is mostly half-width katakana and odd kanji). The best
+   scoring decode wins; if none reads as Japanese → :class:`UnknownEncodingError`.
+
+Newlines are normalised to ``\\n`` (CRLF and lone CR). Nothing else changes, so an offset
+into ``raw_text`` is an offset into the decoded file with CRLF counted as one character.
 """
 
 from __future__ import annotations
@@ -12,61 +24,156 @@ import unicodedata
 
 from ..errors import UnknownEncodingError, UnsupportedFormatError
 
-#: Tried in this order after the BOM checks.
-CANDIDATE_ENCODINGS = ("utf-8", "cp932", "euc_jp")
+#: Tried in this order after the BOM checks and UTF-8 (ties in score keep this order).
+LEGACY_ENCODINGS = ("cp932", "euc_jp", "shift_jis_2004", "euc_jis_2004")
 #: Above this share of control/unassigned characters, a decoding is not text.
 MAX_CONTROL_SHARE = 0.01
 #: Above this share of NUL bytes (without a UTF-16 BOM), the file is binary.
 MAX_NUL_SHARE = 0.001
+#: A legacy decode must score at least this (see :func:`japanese_score`) to be accepted.
+MIN_JAPANESE_SCORE = 0.1
+#: Weight of a half-width katakana character in :func:`japanese_score` (they occur in real
+#: plans, e.g. ｱﾝｹｰﾄ in seed 002, but a whole file of them is EUC-JP read as CP932).
+HALF_WIDTH_KATAKANA_WEIGHT = -0.5
+#: A legacy decode must have at least this share of kana (hiragana or full-width katakana)
+#: among its non-ASCII characters: Japanese prose is about a third hiragana (seeds: 33–44 %),
+#: while Latin-1 or Cyrillic bytes read as CP932 give kanji and half-width katakana only.
+MIN_KANA_SHARE = 0.05
+#: ...unless the decode is this clean (kanji-only headings such as 行財政経営 have no kana).
+MIN_SCORE_WITHOUT_KANA = 0.9
+
+#: Leading bytes of binary formats people may hand us instead of a PDF or a text file.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (Word .docx, Excel .xlsx or PowerPoint .pptx are ZIP files)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.doc/.xls)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
 
 
-def _control_share(text: str) -> float:
+#: Latin-1 symbols that JIS also has (× ÷ ° ± ¶ §): neutral in :func:`japanese_score`.
+NEUTRAL_SYMBOLS = frozenset("×÷°±¶§¨´")
+
+
+def _is_control(c: str) -> bool:
+    return c not in "\n\r\t\f" and unicodedata.category(c) in {"Cc", "Cn", "Co", "Cs"}
+
+
+def control_share(text: str) -> float:
+    """Share of control, private-use and unassigned characters (0 for clean text)."""
     if not text:
         return 0.0
-    bad = sum(
-        1 for c in text
-        if (unicodedata.category(c) in {"Cc", "Cn", "Co", "Cs"} and c not in "\n\r\t\f")
-    )
-    return bad / len(text)
+    return sum(1 for c in text if _is_control(c)) / len(text)
 
 
-def _japanese_share(text: str) -> float:
-    if not text:
-        return 0.0
-    jp = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
-    return jp / len(text)
+def japanese_score(text: str) -> float:
+    """How much the non-ASCII part of ``text`` reads like Japanese, in [-1, 1].
+
+    Hiragana, katakana, common kanji (U+4E00–U+9FFF), Japanese punctuation and full-width
+    forms count +1; general punctuation and symbols (U+2000–U+27BF: ● ◆ ① ※ →) are
+    neutral and not counted; half-width katakana (U+FF61–U+FF9F: what EUC-JP bytes become when read
+    as CP932) count :data:`HALF_WIDTH_KATAKANA_WEIGHT`; everything else -1. The sum is
+    divided by the number of characters counted; a text with none scores 1.
+    """
+    plus = minus = 0.0
+    total = 0
+    for c in text:
+        if c < "\x80" or c in NEUTRAL_SYMBOLS or "\u2000" <= c <= "\u27bf":
+            continue  # ASCII, and symbols plans use (● ◆ ① ※ × °)
+        total += 1
+        if "\uff61" <= c <= "\uff9f":
+            minus -= HALF_WIDTH_KATAKANA_WEIGHT
+        elif ("\u3000" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\uff01" <= c <= "\uff5e"):
+            plus += 1
+        else:
+            minus += 1
+    return 1.0 if total == 0 else (plus - minus) / total
+
+
+def kana_share(text: str) -> float:
+    """Share of hiragana and full-width katakana among the non-ASCII characters (1 if none)."""
+    non_ascii = [c for c in text if c >= "\x80"]
+    if not non_ascii:
+        return 1.0
+    return sum(1 for c in non_ascii if "\u3041" <= c <= "\u30ff") / len(non_ascii)
+
+
+def looks_japanese(text: str) -> bool:
+    """True when a decode reads as Japanese text (see the thresholds above)."""
+    score = japanese_score(text)
+    if score < MIN_JAPANESE_SCORE:
+        return False
+    return score >= MIN_SCORE_WITHOUT_KANA or kana_share(text) >= MIN_KANA_SHARE
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What binary format ``data`` is, if it starts like one we know (else None)."""
+    for signature, kind in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises a typed error otherwise."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise UnknownEncodingError(
+                f"The file starts with a UTF-8 mark but byte {e.start} is not UTF-8.", path=path
+            ) from e
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as e:
-            raise UnknownEncodingError("The file starts like UTF-16 but does not decode as it.", path=path) from e
+            raise UnknownEncodingError(
+                "The file starts like UTF-16 but does not decode as it.", path=path
+            ) from e
+    kind = binary_kind(data)
+    if kind is not None:
+        raise UnsupportedFormatError(f"This is {kind}, not a PDF or text file.", path=path)
     if data.count(0) > MAX_NUL_SHARE * len(data):
         raise UnsupportedFormatError("This is a binary file, not text or PDF.", path=path)
-    candidates: list[tuple[str, str]] = []
-    for encoding in CANDIDATE_ENCODINGS:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if control_share(text) <= MAX_CONTROL_SHARE:
+            return text, "utf-8"
+        raise UnsupportedFormatError(
+            "This file holds control characters, not text (a binary file?).", path=path
+        )
+    best: tuple[float, str, str] | None = None
+    for encoding in LEGACY_ENCODINGS:
         try:
-            text = data.decode(encoding, errors="strict")
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _control_share(text) <= MAX_CONTROL_SHARE:
-            candidates.append((text, encoding))
-    if not candidates:
+        if control_share(text) > MAX_CONTROL_SHARE or not looks_japanese(text):
+            continue
+        score = japanese_score(text)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None:
         raise UnknownEncodingError(
-            "The text is not in UTF-8, Shift_JIS/CP932 or EUC-JP (or it is not text).", path=path
+            "The text is not in UTF-8, Shift_JIS/CP932 or EUC-JP (or it is not Japanese text).",
+            path=path,
         )
-    if len(candidates) == 1 or candidates[0][1] == "utf-8":
-        return candidates[0]
-    # Both CP932 and EUC-JP decoded: keep the one that reads more like Japanese.
-    return max(candidates, key=lambda c: _japanese_share(c[0]))
+    return best[1], best[2]
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR → LF (the only change made to a decoded text file)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def extract_text(data: bytes, path: str) -> tuple[str, str]:
+    """Decoded, newline-normalised text and the encoding detected."""
     text, encoding = decode(data, path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, encoding
+    return normalise_newlines(text), encoding
