@@ -154,9 +154,25 @@ if __name__ == "__main__":
     main()
 
 
-def build_long_pdf(pages: int, *, lines_per_page: int = 40) -> bytes:
-    """A long Japanese text-layer PDF made of the seeds' lines (for tests and benchmarks)."""
+def embedded_font() -> str:
+    """Register IPAexGothic (a TrueType font shipped by the japanize-matplotlib package) for
+    embedding, as word processors embed fonts in municipal PDFs; return its name."""
+    import japanize_matplotlib
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = Path(japanize_matplotlib.__file__).parent / "fonts" / "ipaexg.ttf"
+    pdfmetrics.registerFont(TTFont("IPAexGothic", str(path)))
+    return "IPAexGothic"
+
+
+def build_long_pdf(pages: int, *, lines_per_page: int = 40, embed_font: bool = False) -> bytes:
+    """A long Japanese text-layer PDF made of the seeds' lines (for tests and benchmarks).
+
+    ``embed_font`` embeds a TrueType subset (like real plan PDFs); otherwise reportlab's
+    non-embedded CID font is used (smaller file, but PDFium re-reads its CMap on every page).
+    """
     _fonts()
+    font = embedded_font() if embed_font else MINCHO
     lines = []
     for name in ("000_ccc5004d4596790b.txt", "003_7408c9a1c0dcab75.txt", "004_984e210a46f8a44b.txt"):
         for line in seed_lines(name):
@@ -168,7 +184,7 @@ def build_long_pdf(pages: int, *, lines_per_page: int = 40) -> bytes:
     c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     k = 0
     for page in range(pages):
-        c.setFont(MINCHO, 10)
+        c.setFont(font, 10)
         y = HEIGHT - 50
         for _ in range(lines_per_page):
             c.drawString(40, y, lines[k % len(lines)])

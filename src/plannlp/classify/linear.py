@@ -37,16 +37,20 @@ class LinearModel:
         self.multilabel = multilabel
 
     def _decision(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Decision values, shape (folds, samples, classes), computed sparsely."""
-        n_folds, n_classes, _ = self.coef.shape
-        out = np.repeat(self.intercept[:, None, :], len(features), axis=1).astype(float)
+        """Decision values, shape (folds, samples, classes): one sparse product per fold."""
+        from scipy.sparse import csr_matrix
+
+        rows, cols, values = [], [], []
+        vocabulary = self.vocabulary
         for i, row in enumerate(features):
-            indexes = [self.vocabulary[k] for k in row if k in self.vocabulary]
-            if not indexes:
-                continue
-            values = np.array([row[k] for k in row if k in self.vocabulary], dtype=float)
-            out[:, i, :] += np.einsum("fcj,j->fc", self.coef[:, :, indexes], values)
-        return out
+            for key, value in row.items():
+                j = vocabulary.get(key)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    values.append(value)
+        matrix = csr_matrix((values, (rows, cols)), shape=(len(features), self.coef.shape[2]))
+        return np.stack([matrix @ fold.T for fold in self.coef]) + self.intercept[:, None, :]
 
     def predict_proba(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:
         decision = self._decision(features)

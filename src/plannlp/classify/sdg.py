@@ -58,18 +58,30 @@ def goal_names() -> dict[int, str]:
         return {int(row["goal"]): row["short_name_ja"] for row in csv.DictReader(handle, delimiter="\t")}
 
 
-def lexicon_scores(text: str, lexicon: Sequence[LexiconEntry], normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
+class LexiconIndex:
+    """The lexicon's distinct terms and the entries behind each term (built once)."""
+
+    def __init__(self, lexicon: Sequence[LexiconEntry]) -> None:
+        self.by_term: dict[str, list[LexiconEntry]] = defaultdict(list)
+        for entry in lexicon:
+            self.by_term[entry.term].append(entry)
+        self.terms = tuple(self.by_term)
+
+
+def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
     """Goal → (noisy-OR score, matched entries) for one text."""
     folded = unicodedata.normalize("NFKC", text)
+    terms = [t for t in index.terms if t in folded or (normalized and t in normalized)]
     matched: dict[int, list[LexiconEntry]] = defaultdict(list)
-    for entry in lexicon:
-        if entry.term in folded or (normalized and entry.term in normalized):
+    for term in terms:
+        for entry in index.by_term[term]:
             matched[entry.goal].append(entry)
     scores = {}
     for goal, entries in matched.items():
         # a term contained in a longer matched term of the same goal adds nothing
-        terms = {e.term for e in entries}
-        kept = [e for e in entries if not any(e.term != t and e.term in t for t in terms)]
+        goal_terms = {e.term for e in entries}
+        kept = sorted((e for e in entries if not any(e.term != t and e.term in t for t in goal_terms)),
+                      key=lambda e: (-e.weight, e.term))
         miss = 1.0
         for entry in kept:
             miss *= 1.0 - entry.weight
@@ -95,6 +107,7 @@ class SdgLinker:
     def __init__(self, settings: SdgSettings, model=None, meta: dict | None = None) -> None:
         self.settings = settings
         self.lexicon = load_lexicon()
+        self.index = LexiconIndex(self.lexicon)
         self.model = model
         self.meta = meta or {}
 
@@ -107,7 +120,7 @@ class SdgLinker:
             model_scores = model_goal_scores(self.model, texts)
         results = []
         for text, norm, from_model in zip(texts, normalized, model_scores, strict=True):
-            lexical = lexicon_scores(text, self.lexicon, norm)
+            lexical = lexicon_scores(text, self.index, norm)
             links = []
             for goal in sorted(set(lexical) | set(from_model)):
                 lex_score, entries = lexical.get(goal, (0.0, []))
