@@ -14,32 +14,51 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import EmptyFileError, FileNotFound
-from ..model import DocumentMetadata, PlanDocument, Source
+from ..errors import CorruptPDFError, EmptyFileError, FileNotFound
+from ..model import DocumentMetadata, Page, PlanDocument, Source
 from ..pipeline import ExtractSettings
 from .pdf import extract_pdf
 from .text import extract_text
 
 PDF_MAGIC = b"%PDF-"
-TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown", ".text": "text/plain"}
+#: PDF readers accept a header this far into the file (some generators prepend junk).
+PDF_HEADER_WINDOW = 1024
+TEXT_SUFFIXES = {
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+}
 
 
 def read_source(source: str | Path | bytes, name: str | None = None) -> tuple[bytes, str, str]:
     """Return (bytes, path as given, display name). ``-`` reads standard input."""
-    if isinstance(source, bytes):
-        return source, name or "<bytes>", name or "<bytes>"
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), name or "<bytes>", name or "<bytes>"
     if str(source) == "-":
         return sys.stdin.buffer.read(), "-", name or "<stdin>"
     path = Path(source)
+    if not path.exists():
+        raise FileNotFound("No such file.", path=path)
     if not path.is_file():
-        raise FileNotFound("No such file." if not path.exists() else "This is not a file.", path=path)
-    return path.read_bytes(), str(path), name or path.name
+        raise FileNotFound("This is a folder, not a file.", path=path)
+    try:
+        return path.read_bytes(), str(path), name or path.name
+    except PermissionError as e:
+        raise FileNotFound("The file cannot be read (permission denied).", path=path) from e
 
 
 def media_type_of(data: bytes, name: str) -> str:
-    if data.lstrip()[:5] == PDF_MAGIC or data[:1024].find(PDF_MAGIC) != -1:
+    """``application/pdf`` when the bytes start like a PDF (or a ``.pdf`` has the header
+    within :data:`PDF_HEADER_WINDOW` bytes); else text by extension."""
+    suffix = Path(name).suffix.lower()
+    if data.lstrip()[:5] == PDF_MAGIC:
         return "application/pdf"
-    return TEXT_SUFFIXES.get(Path(name).suffix.lower(), "text/plain")
+    if suffix == ".pdf" and PDF_MAGIC in data[:PDF_HEADER_WINDOW]:
+        return "application/pdf"
+    if suffix == ".pdf":
+        return "application/x-not-pdf"
+    return TEXT_SUFFIXES.get(suffix, "text/plain")
 
 
 def extract(
@@ -52,11 +71,17 @@ def extract(
     """Read ``source`` into a PlanDocument (raw text, pages, tables, metadata)."""
     settings = settings or ExtractSettings()
     data, path, display = read_source(source, name)
+    if not data:
+        raise EmptyFileError("The file is empty (0 bytes).", path=path)
     if not data.strip():
-        raise EmptyFileError("The file is empty.", path=path)
+        raise EmptyFileError("The file holds only blank characters.", path=path)
     media_type = media_type_of(data, display)
     src = Source(path=path, name=display, sha256=hashlib.sha256(data).hexdigest(),
                  media_type=media_type, size=len(data))
+    if media_type == "application/x-not-pdf":
+        raise CorruptPDFError(
+            "The file is named .pdf but is not a PDF (it does not start with %PDF-).", path=path
+        )
     if media_type == "application/pdf":
         extracted = extract_pdf(data, path, settings)
         doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
@@ -67,7 +92,7 @@ def extract(
         if not text.strip():
             raise EmptyFileError("The file holds only blank characters.", path=path)
         doc = PlanDocument(source=replace(src, encoding=encoding), raw_text=text,
-                           pages=_text_pages(text))
+                           pages=text_pages(text))
     if metadata is not None:
         doc = replace(doc, metadata=merge_metadata(doc.metadata, metadata))
     return doc
@@ -79,9 +104,8 @@ def merge_metadata(found: DocumentMetadata, given: DocumentMetadata) -> Document
     return replace(found, **values)
 
 
-def _text_pages(text: str):
-    from ..model import Page
-
+def text_pages(text: str) -> tuple[Page, ...]:
+    """Pages of a text file: split on form feeds (``\\f``), else one page."""
     pages, start = [], 0
     for number, chunk in enumerate(text.split("\f"), start=1):
         pages.append(Page(number, start, start + len(chunk)))
@@ -89,4 +113,4 @@ def _text_pages(text: str):
     return tuple(pages)
 
 
-__all__ = ["extract", "read_source", "media_type_of", "merge_metadata"]
+__all__ = ["extract", "read_source", "media_type_of", "merge_metadata", "text_pages"]
