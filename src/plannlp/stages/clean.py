@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import NoTextError
 from ..japanese.markers import (
+    FOOTNOTE,
     ITEM_PREFIX,
     ends_sentence,
     starts_with_strong_marker,
@@ -57,6 +58,9 @@ class CleanSettings:
     """A fixed-width text layer has at most this share of lines wider than the tolerance."""
     fixed_width_min_near: float = 0.3
     """…and at least this share of lines at ``wrap_ratio`` of the full width or more."""
+    max_tail_chars: int = 60
+    """In blank-separated text, a short line ending a sentence after a blank line continues
+    the previous line when that one is long and unfinished."""
     header_max_chars: int = 40
     """Running headers/footers are at most this long."""
     header_min_repeats: int = 2
@@ -216,10 +220,15 @@ def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
             if starts_with_weak_marker(line.text) and not _CJK.match(prev.text[-1:]):
                 continue
             joins[i] = True
-        elif blank_separated:
+        elif blank_separated and not ends_sentence(prev.text) and not line.page_break_before:
             # paragraphs are one block between blank lines: a single line break inside an
-            # unfinished sentence is a wrap (seed 001: "…協力し合っ" / "て地域の課題…")
-            joins[i] = not line.blank_before and not line.page_break_before and not ends_sentence(prev.text)
+            # unfinished sentence is a wrap (seed 001: "…協力し合っ" / "て地域の課題…"); so is
+            # a blank line after a long unfinished sentence when the next line finishes it
+            # (seed 000: "…会議の透" / "" / "明性の向上と、…推進する必要があります。")
+            joins[i] = not line.blank_before or (
+                len(prev.text) >= settings.min_wrapped_width and not FOOTNOTE.match(prev.text)
+                and ends_sentence(line.text) and len(line.text) <= settings.max_tail_chars
+            )
     return joins
 
 
