@@ -9,7 +9,7 @@ pdf/seed002_layout.pdf   4 pages of seed 002 laid out as its PDF was: the seed's
                          lines, a page number at the foot of each page, a dotted rule, a column
                          of one-character vertical text, half-width katakana (ｱﾝｹｰﾄ).
 pdf/seed004_table.pdf    seed 004's まちづくりの目標 as a ruled table (for pdfplumber) with prose.
-pdf/encrypted.pdf        seed002_layout.pdf with a user password.
+pdf/encrypted.pdf        seed002_layout.pdf with a user password ("secret", RC4-128).
 pdf/image_only.pdf       two pages of drawings, no text layer (needs OCR).
 pdf/truncated.pdf        the first half of seed002_layout.pdf's bytes.
 text/sjis.txt, text/eucjp.txt, text/utf8_bom.txt   an excerpt of seed 001 in those encodings.
@@ -114,8 +114,14 @@ def make_image_only(path: Path) -> None:
 def make_encrypted(source: Path, path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
+    from pypdf.generic import ArrayObject
+
     writer = PdfWriter(clone_from=PdfReader(source))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    # RC4-128 has no random IV; pypdf's second file identifier is random, so pin it to the
+    # first (derived from the content) to keep the file byte-identical from run to run.
+    # Tests make an AES-256 file at test time (tests/extract/test_pdf.py).
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    writer._ID = ArrayObject([writer._ID[0], writer._ID[0]])
     with path.open("wb") as handle:
         writer.write(handle)
 
@@ -149,9 +155,6 @@ def main() -> None:
         if path.is_file():
             print(f"{path.relative_to(REPO)}  {path.stat().st_size:,} bytes")
 
-
-if __name__ == "__main__":
-    main()
 
 
 def embedded_font() -> str:
@@ -194,3 +197,7 @@ def build_long_pdf(pages: int, *, lines_per_page: int = 40, embed_font: bool = F
         c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    main()

@@ -65,7 +65,8 @@ def _open(data: bytes, path: str):
                 "The PDF is protected by a security handler that cannot be opened.", path=path
             ) from e
         raise CorruptPDFError(
-            f"The PDF cannot be opened: it is damaged or incomplete ({len(data):,} bytes; {e}).",
+            f"The PDF cannot be opened: it is damaged or incomplete "
+            f"({str(e).rstrip('.')}; {len(data):,} bytes read).",
             path=path,
         ) from e
 
