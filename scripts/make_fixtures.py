@@ -8,7 +8,10 @@ no font file. What each fixture is for:
 pdf/seed002_layout.pdf   4 pages of seed 002 laid out as its PDF was: the seed's own wrapped
                          lines, a page number at the foot of each page, a dotted rule, a column
                          of one-character vertical text, half-width katakana (ｱﾝｹｰﾄ).
-pdf/seed004_table.pdf    seed 004's まちづくりの目標 as a ruled table (for pdfplumber) with prose.
+pdf/seed004_table.pdf    two of seed 004's indicator rows (6-1 and 6-2) in one small ruled table,
+                         without the 把握方法 column (used by the indicators stage's tests).
+pdf/seed004_indicators.pdf  seed 004's 6-2 まちづくりの目標 table exactly as the seed has it
+                         (5 columns, 4 rows, long cells wrapped inside their cells).
 pdf/encrypted.pdf        seed002_layout.pdf with a user password ("secret", RC4-128).
 pdf/image_only.pdf       two pages of drawings, no text layer (needs OCR).
 pdf/truncated.pdf        the first half of seed002_layout.pdf's bytes.
@@ -102,6 +105,70 @@ def make_seed004_table(path: Path) -> None:
     c.save()
 
 
+def seed004_indicator_rows(first_indicator: str = "人権教育・啓発講演会への参加人数") -> list[list[str]]:
+    """The tab-separated まちづくりの目標 table of seed 004 whose first row is ``first_indicator``
+    (header included), exactly as the seed has it."""
+    lines = (SEEDS / "004_984e210a46f8a44b.txt").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(first_indicator + "\t"))
+    rows = [lines[start - 1].split("\t")]
+    for line in lines[start:]:
+        if "\t" not in line:
+            break
+        rows.append(line.split("\t"))
+    return rows
+
+
+def _wrap_cell(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (character by character, as a word
+    processor wraps Japanese); a line never starts or ends with a space."""
+    lines, line = [], ""
+    for ch in text:
+        if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
+            lines.append(line.rstrip())
+            line = ch.lstrip()
+        else:
+            line += ch
+    return lines + [line] if line else lines
+
+
+def make_seed004_indicators(path: Path) -> None:
+    """Seed 004's 6-2 まちづくりの目標 (5 columns, 4 indicators) as a ruled table whose long
+    cells wrap inside the cell, between the section's prose, as in the printed plan."""
+    rows = seed004_indicator_rows()
+    widths = [130, 165, 70, 70, 70]
+    xs = [40]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    size, leading, pad = 7.5, 10, 4
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setTitle("安中市総合計画 政策大綱6 6-2 人権教育・啓発の推進")
+    c.setFont(GOTHIC, 12)
+    c.drawString(40, HEIGHT - 60, "6-2 人権教育・啓発の推進")
+    c.setFont(MINCHO, 10)
+    c.drawString(40, HEIGHT - 90, "まちづくりの目標")
+    top = HEIGHT - 105
+    wrapped = [[_wrap_cell(cell, MINCHO, size, w - 2 * pad) for cell, w in zip(row, widths)]
+               for row in rows]
+    heights = [max(len(cell) for cell in row) * leading + 2 * pad for row in wrapped]
+    y = top
+    c.line(xs[0], y, xs[-1], y)
+    for row, height in zip(wrapped, heights):
+        for k, cell in enumerate(row):
+            c.setFont(MINCHO, size)
+            for n, text in enumerate(cell):
+                c.drawString(xs[k] + pad, y - pad - size - n * leading, text)
+        y -= height
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, top, x, y)
+    c.setFont(MINCHO, 10)
+    c.drawString(40, y - 30, "現状と課題")
+    c.drawString(40, y - 50, "人権尊重の知識と行動を身に付けることは、まちづくり全体の基礎となるたいへん重要な")
+    c.drawString(40, y - 65, "ことです。")
+    c.showPage()
+    c.save()
+
+
 def make_image_only(path: Path) -> None:
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for page in range(2):
@@ -146,6 +213,7 @@ def main() -> None:
     layout = pdf_dir / "seed002_layout.pdf"
     make_seed002_layout(layout)
     make_seed004_table(pdf_dir / "seed004_table.pdf")
+    make_seed004_indicators(pdf_dir / "seed004_indicators.pdf")
     make_image_only(pdf_dir / "image_only.pdf")
     make_encrypted(layout, pdf_dir / "encrypted.pdf")
     data = layout.read_bytes()
