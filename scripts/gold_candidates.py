@@ -1,6 +1,8 @@
-"""Propose the candidate sentences of the gold role set from the seeds (reproducible).
+"""Propose the candidate sentences of the gold role set from the seeds, and build the set.
 
-    python scripts/gold_candidates.py > /tmp/candidates.tsv
+    python scripts/gold_candidates.py > /tmp/candidates.tsv          # pre-filled candidates
+    python scripts/gold_candidates.py --corrections corpora/gold/corrections.tsv \
+        > corpora/gold/roles.tsv                                      # the gold set
 
 Sentences come from plannlp's own clean → structure → segment stages (so gold rows match the
 pipeline's sentences). All sentences of seeds 000, 001, 002 and 004 are taken; seed 003 is
@@ -25,7 +27,16 @@ from plannlp.pipeline import Pipeline  # noqa: E402
 STEP = {"003": 3}
 
 
+def read_corrections(path: Path) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [(row["prefix"], row["role"], row["note"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
 def main() -> None:
+    corrections = []
+    if len(sys.argv) == 3 and sys.argv[1] == "--corrections":
+        corrections = read_corrections(Path(sys.argv[2]))
+    used = set()
     pipeline = Pipeline(["clean", "structure", "segment"])
     with (REPO / "corpora" / "manifest.csv").open(encoding="utf-8") as handle:
         manifest = list(csv.DictReader(handle))
@@ -37,10 +48,23 @@ def main() -> None:
             if index % STEP.get(entry["doc_id"], 1):
                 continue
             section = doc.section(sentence.section_id)
-            label = silver_role(sentence.text, sentence.kind, section.role_hint if section else None)
+            hint = section.role_hint if section else None
+            label = silver_role(sentence.text, sentence.kind, hint) or "other"
+            note = ""
+            text = sentence.text.replace("\t", " | ").replace("\n", " ")
+            for prefix, role, reason in corrections:
+                if text.startswith(prefix):
+                    label, note = role, reason
+                    used.add(prefix)
+                    break
+            if corrections and hint and hint != label and sentence.kind in ("prose", "bullet") and not note:
+                note = f"heading suggests {hint}; the sentence itself is {label}"
             writer.writerow([f"{entry['doc_id']}-{sentence.id}", entry["doc_id"], entry["municipality"],
                              (section.title if section else "").replace("\n", " "), sentence.kind,
-                             sentence.text.replace("\t", " | ").replace("\n", " "), label or "other", ""])
+                             text, label, note])
+    unused = [prefix for prefix, _, _ in corrections if prefix not in used]
+    if unused:
+        sys.exit(f"corrections that matched no sentence: {unused}")
 
 
 if __name__ == "__main__":

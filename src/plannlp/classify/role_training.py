@@ -73,25 +73,28 @@ def corpus_examples(corpus_dir: Path) -> list[LabelledExample]:
 
     pipeline = Pipeline(["clean", "structure", "segment", "tokenize"])
     gold = read_gold(corpus_dir)
+    gold_by_id = {row["id"]: row for row in gold}
     gold_by_key = {(row["doc_id"], _normal(row["text"])): row for row in gold}
-    used: set[tuple[str, str]] = set()
+    used: set[str] = set()  # gold row ids already matched to a sentence
     labelled: list[LabelledExample] = []
     for entry in read_manifest(corpus_dir):
         doc = pipeline.run(extract(corpus_dir / entry["file"]))
         for sentence, example in zip(doc.sentences, examples_of(doc), strict=True):
-            key = (entry["doc_id"], _normal(sentence.text))
-            gold_row = gold_by_key.get(key)
-            if gold_row is not None:
-                used.add(key)
-                labelled.append(LabelledExample(example, gold_row["role"], entry["doc_id"], entry["municipality"], "gold"))
+            normal = _normal(sentence.text)
+            row = gold_by_id.get(f"{entry['doc_id']}-{sentence.id}")
+            if row is None or _normal(row["text"]) != normal:  # segmentation changed: match by text
+                row = gold_by_key.get((entry["doc_id"], normal))
+            if row is not None and row["id"] not in used:
+                used.add(row["id"])
+                labelled.append(LabelledExample(example, row["role"], entry["doc_id"], entry["municipality"], "gold"))
                 continue
             label = silver_role(example.text, example.kind, example.hint)
             if label is not None:
                 labelled.append(LabelledExample(example, label, entry["doc_id"], entry["municipality"], "silver"))
     # gold sentences cut differently by our segmenter: tokenize their text directly
     morphology = Morphology()
-    for key, row in gold_by_key.items():
-        if key in used:
+    for row in gold:
+        if row["id"] in used:
             continue
         example = RoleExample(
             text=row["text"], tokens=morphology.tokens(row["text"]), kind=row.get("kind") or "prose",
