@@ -147,12 +147,12 @@ def make_seed004_indicators(path: Path) -> None:
     c.setFont(MINCHO, 10)
     c.drawString(40, HEIGHT - 90, "まちづくりの目標")
     top = HEIGHT - 105
-    wrapped = [[_wrap_cell(cell, MINCHO, size, w - 2 * pad) for cell, w in zip(row, widths)]
+    wrapped = [[_wrap_cell(cell, MINCHO, size, w - 2 * pad) for cell, w in zip(row, widths, strict=True)]
                for row in rows]
     heights = [max(len(cell) for cell in row) * leading + 2 * pad for row in wrapped]
     y = top
     c.line(xs[0], y, xs[-1], y)
-    for row, height in zip(wrapped, heights):
+    for row, height in zip(wrapped, heights, strict=True):
         for k, cell in enumerate(row):
             c.setFont(MINCHO, size)
             for n, text in enumerate(cell):
@@ -180,7 +180,6 @@ def make_image_only(path: Path) -> None:
 
 def make_encrypted(source: Path, path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.generic import ArrayObject
 
     writer = PdfWriter(clone_from=PdfReader(source))
@@ -226,12 +225,17 @@ def main() -> None:
 
 
 def embedded_font() -> str:
-    """Register IPAexGothic (a TrueType font shipped by the japanize-matplotlib package) for
-    embedding, as word processors embed fonts in municipal PDFs; return its name."""
-    import japanize_matplotlib
+    """Register IPAexGothic (a TrueType font shipped by the japanize-matplotlib package, a
+    plannlp dependency) for embedding, as word processors embed fonts in municipal PDFs;
+    return its name. The package is located, not imported (importing loads matplotlib)."""
+    import importlib.util
+
     from reportlab.pdfbase.ttfonts import TTFont
 
-    path = Path(japanize_matplotlib.__file__).parent / "fonts" / "ipaexg.ttf"
+    spec = importlib.util.find_spec("japanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("japanize-matplotlib is not installed: pip install japanize-matplotlib")
+    path = Path(spec.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf"
     pdfmetrics.registerFont(TTFont("IPAexGothic", str(path)))
     return "IPAexGothic"
 
