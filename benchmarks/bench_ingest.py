@@ -7,6 +7,7 @@ TrueType subset (as word processors write municipal PDFs), then prints:
 
 * ``pdftotext`` pages/s (poppler, the reference; a subprocess, so its start-up is included),
 * plannlp extraction only (pypdfium2), with and without the ruled-table scan, pages/s,
+* pdfplumber's text extraction on 20 pages (why it only runs on ruled pages),
 * plannlp full ingest pages/s (``plannlp.load_pipeline()`` once, then ``.ingest(path)``
   and the JSON-LD written),
 * each one's ratio to pdftotext, peak memory (max RSS of this process after extraction and
@@ -65,6 +66,18 @@ def row(label: str, pages: int, seconds: float, reference: float) -> str:
     return f"{label:40}{pages / seconds:>10.0f}{reference / seconds:>14.2f}"
 
 
+def time_pdfplumber_text(pdf: Path, pages: int) -> float:
+    """Seconds for pdfplumber's ``extract_text`` on the first ``pages`` pages."""
+    import pdfplumber
+
+    start = time.perf_counter()
+    with pdfplumber.open(pdf, pages=list(range(1, pages + 1))) as document:
+        for page in document.pages:
+            page.extract_text()
+            page.close()
+    return time.perf_counter() - start
+
+
 def time_full_ingest(pdf: Path, runs: int) -> float | str:
     """Seconds for one full ingest (best of ``runs``), or why it cannot run."""
     from plannlp.errors import PlanNLPError
@@ -116,6 +129,8 @@ def main() -> None:
     with_tables = best_of(args.runs, lambda: extract(pdf, settings=ExtractSettings()))
     text_only = best_of(args.runs, lambda: extract(pdf, settings=ExtractSettings(pdf_tables=False)))
     rss_extract = max_rss_mb()
+    plumber_pages = min(pages, 20)
+    plumber = time_pdfplumber_text(pdf, plumber_pages)
     full = time_full_ingest(pdf, args.runs)
     rss_full = max_rss_mb()
     startup = time_startup(one, args.runs)
@@ -126,6 +141,8 @@ def main() -> None:
     print(row("pdftotext (reference)", pages, reference, reference))
     print(row("plannlp extract, text only", pages, text_only, reference))
     print(row("plannlp extract, text + table scan", pages, with_tables, reference))
+    print(row(f"pdfplumber extract_text ({plumber_pages} pages)", plumber_pages, plumber,
+              reference * plumber_pages / pages))
     if isinstance(full, str):
         print(f"{'plannlp ingest (full pipeline)':40}{full}")
     else:
