@@ -204,9 +204,10 @@ def make_text_fixtures(folder: Path) -> None:
     (folder / "garbage.bin").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
 
 
-def main() -> None:
+def make_all(out: Path = OUT) -> list[Path]:
+    """Write every fixture under ``out`` (``pdf/`` and ``text/``); return their paths."""
     _fonts()
-    pdf_dir, text_dir = OUT / "pdf", OUT / "text"
+    pdf_dir, text_dir = out / "pdf", out / "text"
     pdf_dir.mkdir(parents=True, exist_ok=True)
     text_dir.mkdir(parents=True, exist_ok=True)
     layout = pdf_dir / "seed002_layout.pdf"
@@ -218,10 +219,12 @@ def main() -> None:
     data = layout.read_bytes()
     (pdf_dir / "truncated.pdf").write_bytes(data[: len(data) // 2])
     make_text_fixtures(text_dir)
-    for path in sorted(OUT.rglob("*")):
-        if path.is_file():
-            print(f"{path.relative_to(REPO)}  {path.stat().st_size:,} bytes")
+    return sorted(path for folder in (pdf_dir, text_dir) for path in folder.iterdir())
 
+
+def main() -> None:
+    for path in make_all(OUT):
+        print(f"{path.relative_to(REPO)}  {path.stat().st_size:,} bytes")
 
 
 def embedded_font() -> str:
