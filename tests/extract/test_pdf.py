@@ -257,3 +257,14 @@ def test_a_1000_page_pdf_is_read_page_by_page_with_bounded_memory(tmp_path):
 
     limited = extract(path, settings=ExtractSettings(pdf_tables=False, max_pages=5))
     assert len(limited.pages) == 5 and limited.raw_text == doc.raw_text[: doc.pages[4].end]
+
+
+@pytest.mark.parametrize(("text", "usable"), [
+    ("１ 計画策定の趣旨\n平成 17 年４月１日、佐久市・臼田町・浅科村・望月町の", True),
+    ("１２", False),  # a page number alone (fewer than min_chars_per_page)
+    ("\ufffd" * 30 + "佐久市", False),  # glyphs without a Unicode map
+    ("\ue0a1\ue0b2\ue0c3" * 10, False),  # private-use code points
+    ("\ufffd" * 5 + "市民と行政の協働によるまちづくりを推進します。", True),
+])
+def test_usable_text_layer(text, usable):
+    assert pdf_module.has_usable_text(text, ExtractSettings().min_chars_per_page) is usable

@@ -35,6 +35,9 @@ TABLE_MIN_GRID_SEGMENTS = 16
 MAX_FORM_DEPTH = 2
 #: A table needs at least this many non-empty rows to be kept.
 TABLE_MIN_ROWS = 2
+#: A page whose non-blank characters are more than this share unreadable (U+FFFD, private-use
+#: or control characters: glyphs of a font without a Unicode map) has no usable text layer.
+MAX_UNREADABLE_SHARE = 0.5
 #: At most this many page numbers are listed in the "no text layer" warning.
 MAX_PAGES_LISTED = 20
 
@@ -164,6 +167,18 @@ def tables_on(data: bytes, numbers: list[int]) -> list[Table]:
     return tables
 
 
+def _unreadable(c: str) -> bool:
+    return c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (c < " " and c not in "\n\t")
+
+
+def has_usable_text(text: str, min_chars: int) -> bool:
+    """At least ``min_chars`` non-blank characters, mostly readable (see the constants)."""
+    chars = "".join(text.split())
+    if len(chars) < min_chars:
+        return False
+    return sum(1 for c in chars if _unreadable(c)) <= MAX_UNREADABLE_SHARE * len(chars)
+
+
 # --- the whole document --------------------------------------------------------------------
 
 
@@ -202,7 +217,7 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings) -> ExtractedP
                     table_pages.append(index + 1)
             finally:
                 page.close()
-            if len("".join(text.split())) < settings.min_chars_per_page:
+            if not has_usable_text(text, settings.min_chars_per_page):
                 empty_pages.append(index + 1)
             if chunks:
                 offset += 1  # the "\f" between pages
