@@ -67,9 +67,12 @@ def _open(data: bytes, path: str):
             raise EncryptedPDFError(
                 "The PDF is protected by a security handler that cannot be opened.", path=path
             ) from e
+        reason = str(e).rstrip(".")
+        if "PDFium: " in reason:  # "Failed to load document (PDFium: Data format error)"
+            reason = "PDFium: " + reason.split("PDFium: ", 1)[1].rstrip(")").lower()
         raise CorruptPDFError(
             f"The PDF cannot be opened: it is damaged or incomplete "
-            f"({str(e).rstrip('.')}; {len(data):,} bytes read).",
+            f"({reason}; {len(data):,} bytes read).",
             path=path,
         ) from e
 
