@@ -268,3 +268,48 @@ def test_a_1000_page_pdf_is_read_page_by_page_with_bounded_memory(tmp_path):
 ])
 def test_usable_text_layer(text, usable):
     assert pdf_module.has_usable_text(text, ExtractSettings().min_chars_per_page) is usable
+
+
+ROWS_6_1 = [
+    ("指標名", "現在値 (H29年3月末)", "中間目標値 (H34年度)", "最終目標値 (H38年度)"),
+    ("NPO・ボランティア登録団体数", "93 団体", "105 団体", "113 団体"),
+]  # seed 004, 6-1 まちづくりの目標 (without 把握方法)
+
+
+def table_pdf(style: str) -> bytes:
+    """One page holding ROWS_6_1 drawn as cell boxes or as one grid path (reportlab, no font file)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, invariant=1)
+    xs, top, height = [40, 200, 300, 400, 500], 700, 24
+    if style == "grid":
+        path = c.beginPath()
+        for r in range(len(ROWS_6_1) + 1):
+            path.moveTo(xs[0], top - r * height)
+            path.lineTo(xs[-1], top - r * height)
+        for x in xs:
+            path.moveTo(x, top)
+            path.lineTo(x, top - len(ROWS_6_1) * height)
+        c.drawPath(path, stroke=1, fill=0)
+    for r, row in enumerate(ROWS_6_1):
+        for k, cell in enumerate(row):
+            if style == "boxes":
+                c.rect(xs[k], top - (r + 1) * height, xs[k + 1] - xs[k], height, stroke=1, fill=0)
+            c.setFont("HeiseiMin-W3", 8)
+            c.drawString(xs[k] + 4, top - r * height - 16, cell)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("style", ["boxes", "grid"])
+def test_tables_drawn_as_cell_boxes_or_one_grid_path(style):
+    data = table_pdf(style)
+    page = pdfium.PdfDocument(data)[0]
+    assert count_rules(page).looks_like_table
+    doc = extract(data, name=f"{style}.pdf")
+    assert [t.rows for t in doc.tables] == [tuple(ROWS_6_1)]

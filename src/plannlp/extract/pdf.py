@@ -3,12 +3,12 @@
 Memory stays bounded on long documents: each page's text page and page object are closed
 before the next is opened; only the page's text is kept.
 
-pdfplumber, about 45 times slower than PDFium on text, runs only on pages that draw a grid
-of ruling lines (:func:`count_rules`): at least :data:`TABLE_MIN_HORIZONTAL_RULES`
-horizontal and :data:`TABLE_MIN_VERTICAL_RULES` vertical thin path objects, or one path of
+pdfplumber, about 50 times slower than PDFium on text, runs only on pages that draw a grid
+(:func:`count_rules`): at least :data:`TABLE_MIN_HORIZONTAL_RULES` horizontal and
+:data:`TABLE_MIN_VERTICAL_RULES` vertical ruling lines (thin path objects), or
+:data:`TABLE_MIN_CELL_BOXES` stroked cell rectangles, or one path of
 :data:`TABLE_MIN_GRID_SEGMENTS` segments (a grid drawn in one go). The check reads only the
-bounds of the page's path objects through PDFium's C API, which is cheap next to reading
-the page's text (see docs/extract.md for the measurement).
+page's path objects through PDFium's C API (see docs/extract.md for what it costs).
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ RULE_MIN_LENGTH = 10.0
 TABLE_MIN_HORIZONTAL_RULES = 3
 #: ... and this many vertical rules to be sent to pdfplumber.
 TABLE_MIN_VERTICAL_RULES = 2
+#: Or this many stroked, unfilled boxes (cells drawn as rectangles, as Excel exports do) ...
+TABLE_MIN_CELL_BOXES = 4
+#: ... a box being a stroked path of at most this many segments (a rectangle: 4 or 5) ...
+BOX_MAX_SEGMENTS = 5
+#: ... at least this tall (points; thinner boxes are rules).
+BOX_MIN_HEIGHT = 6.0
 #: Or one path object with at least this many segments (a whole grid drawn as one path).
 TABLE_MIN_GRID_SEGMENTS = 16
 #: Form XObjects (reused drawings) are searched for rules down to this nesting depth.
@@ -96,10 +102,11 @@ class RuleCount:
     horizontal: int = 0
     vertical: int = 0
     grid_paths: int = 0
+    cell_boxes: int = 0
 
     @property
     def looks_like_table(self) -> bool:
-        return self.grid_paths > 0 or (
+        return self.grid_paths > 0 or self.cell_boxes >= TABLE_MIN_CELL_BOXES or (
             self.horizontal >= TABLE_MIN_HORIZONTAL_RULES
             and self.vertical >= TABLE_MIN_VERTICAL_RULES
         )
@@ -114,8 +121,21 @@ def _add_path(raw_obj, pdfium_c, count: RuleCount) -> None:
         count.horizontal += 1
     elif width <= RULE_MAX_THICKNESS and height >= RULE_MIN_LENGTH:
         count.vertical += 1
-    elif pdfium_c.FPDFPath_CountSegments(raw_obj) >= TABLE_MIN_GRID_SEGMENTS:
-        count.grid_paths += 1
+    else:
+        segments = pdfium_c.FPDFPath_CountSegments(raw_obj)
+        if segments >= TABLE_MIN_GRID_SEGMENTS:
+            count.grid_paths += 1
+        elif (segments <= BOX_MAX_SEGMENTS and width >= RULE_MIN_LENGTH
+              and height >= BOX_MIN_HEIGHT and _stroked_only(raw_obj, pdfium_c)):
+            count.cell_boxes += 1
+
+
+def _stroked_only(raw_obj, pdfium_c) -> bool:
+    """Drawn as an outline, not filled (filled boxes are bars of a chart, not cells)."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(raw_obj, fill_mode, stroke):
+        return False
+    return bool(stroke.value) and fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE
 
 
 def _walk(raw_objects: list, pdfium_c, count: RuleCount, depth: int) -> None:
