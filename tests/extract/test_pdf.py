@@ -313,3 +313,14 @@ def test_tables_drawn_as_cell_boxes_or_one_grid_path(style):
     assert count_rules(page).looks_like_table
     doc = extract(data, name=f"{style}.pdf")
     assert [t.rows for t in doc.tables] == [tuple(ROWS_6_1)]
+
+
+@pytest.mark.parametrize(("raw", "title"), [
+    ("第二次佐久市総合計画 後期基本計画 策定方針", "第二次佐久市総合計画 後期基本計画 策定方針"),
+    ("Microsoft Word - 小諸市第11次基本計画（素案）.docx", "小諸市第11次基本計画（素案）"),
+    ("Microsoft PowerPoint - 骨子案.pptx", "骨子案"),
+    ("安中市総合計画.PDF", "安中市総合計画"),
+    ("Untitled", None), ("無題", None), ("  ", None), (None, None),
+])
+def test_pdf_title_cleanup(raw, title):
+    assert pdf_module.clean_title(raw) == title

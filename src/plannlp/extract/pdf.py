@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 from dataclasses import dataclass
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
@@ -202,6 +203,20 @@ def has_usable_text(text: str, min_chars: int) -> bool:
     return sum(1 for c in chars if _unreadable(c)) <= MAX_UNREADABLE_SHARE * len(chars)
 
 
+#: What word processors put in /Title instead of a title: "Microsoft Word - 計画.docx".
+_TITLE_PREFIX = re.compile(r"^(?:Microsoft (?:Word|Excel|PowerPoint) - |一太郎 - )")
+_TITLE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pptx?|jtd|jtdc|rtf|txt|pdf)$", re.IGNORECASE)
+#: Titles that say nothing.
+_EMPTY_TITLES = frozenset({"", "untitled", "無題", "タイトルなし", "none"})
+
+
+def clean_title(raw: str | None) -> str | None:
+    """The PDF's /Title as a title: word-processor prefixes and file extensions removed;
+    None when nothing meaningful is left."""
+    title = _TITLE_SUFFIX.sub("", _TITLE_PREFIX.sub("", (raw or "").strip())).strip()
+    return None if title.lower() in _EMPTY_TITLES else title
+
+
 # --- the whole document --------------------------------------------------------------------
 
 
@@ -247,8 +262,7 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings) -> ExtractedP
             pages.append(Page(index + 1, offset, offset + len(text)))
             chunks.append(text)
             offset += len(text)
-        title = (pdf.get_metadata_dict().get("Title") or "").strip()
-        title = None if title.lower() in {"", "untitled"} else title
+        title = clean_title(pdf.get_metadata_dict().get("Title"))
     finally:
         pdf.close()
 
