@@ -53,7 +53,8 @@ def main() -> None:
             note = ""
             text = sentence.text.replace("\t", " | ").replace("\n", " ")
             for prefix, role, reason in corrections:
-                if text.startswith(prefix):
+                # short prefixes must match the whole sentence (施策, ます。)
+                if text == prefix or (len(prefix) >= 8 and text.startswith(prefix)):
                     label, note = role, reason
                     used.add(prefix)
                     break

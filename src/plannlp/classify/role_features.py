@@ -59,21 +59,85 @@ class RoleExample:
     position: float = 0.0  # relative position in the document, 0..1
 
 
+_POLITE_ENDINGS = (
+    ("しました", "した"), ("しています", "している"), ("します", "する"), ("ります", "る"),
+    ("めます", "める"), ("います", "う"), ("きます", "く"), ("ぎます", "ぐ"), ("みます", "む"),
+    ("せます", "せる"), ("れます", "れる"), ("ました", "た"), ("です", "だ"),
+)
+
+
+def _plain(text: str) -> str:
+    """The sentence end in plain form (〜します → 〜する), for the character n-grams."""
+    for polite, plain in _POLITE_ENDINGS:
+        if text.endswith(polite):
+            return text[: -len(polite)] + plain
+    return text
+
+
 def _content_tokens(tokens: Sequence[Token]) -> list[Token]:
     return [t for t in tokens if not t.pos.startswith(("補助記号", "空白"))]
 
 
+#: Politeness is register, not role: です/ます are left out of the predicate features so that
+#: である-style plans (seed 003: 〜を図る。) and です・ます-style plans look alike.
+_POLITENESS = {"ます", "です"}
+
+#: Light verbs and auxiliaries that follow the predicate word (推進 し ます → 推進).
+_LIGHT_VERBS = {"為る", "有る", "居る", "成る", "おる", "いる", "ある", "する", "なる", "致す", "頂く"}
+
+
+def final_predicate(tokens: Sequence[Token]) -> tuple[Token | None, list[str]]:
+    """The sentence's predicate word and the auxiliaries after it, politeness set aside.
+
+    ``推進 し ます 。`` → (推進, [ます, 為る]); ``推進 する 。`` → (推進, [為る]);
+    ``必要 が あり ます`` → (必要, [ます, 有る, が]); ``開設 し まし た`` → (開設, [た, ます, 為る]).
+    """
+    content = _content_tokens(tokens)
+    i = len(content) - 1
+    after: list[str] = []
+    while i >= 0:
+        token = content[i]
+        light = token.pos.startswith("動詞-非自立") and token.lemma in _LIGHT_VERBS
+        particle = token.pos in ("助詞-接続助詞", "助詞-終助詞") or (
+            token.lemma == "が" and after and after[-1] in ("有る", "ある"))
+        if token.pos.startswith("助動詞") or light or particle:
+            after.append(token.lemma)
+            i -= 1
+            continue
+        break
+    return (content[i] if i >= 0 else None), after
+
+
 def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, float]:
+    from .silver import silver_role
+
     features: dict[str, float] = {"bias": 1.0, f"kind={example.kind}": 1.0}
     if use_hint and example.hint:
         features[f"hint={example.hint}"] = 1.0
+    # the guideline rules as features (with the hint only when the hint may be used)
+    rule = silver_role(example.text, example.kind, example.hint if use_hint else None)
+    features[f"rule={rule}"] = 1.0
+    predicate, after = final_predicate(example.tokens)
+    after = [lemma for lemma in after if lemma not in _POLITENESS]
+    if predicate is not None:
+        verbal = predicate.pos.startswith(("動詞", "形容詞")) or "為る" in after or "する" in after
+        features[f"form={'verbal' if verbal else 'nominal'}"] = 1.0
+        tense = "past" if "た" in after else "nonpast"
+        aspect = "progressive" if ("居る" in after or "いる" in after) else "simple"
+        features[f"pred={predicate.lemma}"] = 1.0
+        features[f"predpos={predicate.pos}"] = 1.0
+        features[f"tense={tense}"] = 1.0
+        features[f"aspect={aspect}"] = 1.0
+        features[f"pred_tense={predicate.lemma}|{tense}|{aspect}"] = 1.0
+        for lemma in after:
+            features[f"after={lemma}"] = 1.0
     text = example.text.strip()
     tail_text = text[-14:]
     for name, pattern in CUES.items():
         target = text if name in {"need", "problem", "definition", "numeric"} else tail_text
         if pattern.search(target):
             features[f"cue={name}"] = 1.0
-    content = _content_tokens(example.tokens)
+    content = [t for t in _content_tokens(example.tokens) if t.lemma not in _POLITENESS]
     tail = content[-6:]
     for i, token in enumerate(reversed(tail)):
         features[f"tail{i}={token.lemma}"] = 1.0
@@ -89,7 +153,7 @@ def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, f
     nouns_before_verb = [t.lemma for t in content[-8:] if t.pos.startswith("名詞")]
     for lemma in nouns_before_verb[-2:]:
         features[f"endnoun={lemma}"] = 1.0
-    end = re.sub(r"[。\s]+$", "", text)[-8:]
+    end = _plain(re.sub(r"[。\s]+$", "", text))[-8:]
     for n in (2, 3):
         for i in range(len(end) - n + 1):
             features[f"end{n}={end[i:i + n]}"] = 1.0
