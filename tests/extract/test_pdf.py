@@ -277,7 +277,8 @@ ROWS_6_1 = [
 
 
 def table_pdf(style: str) -> bytes:
-    """One page holding ROWS_6_1 drawn as cell boxes or as one grid path (reportlab, no font file)."""
+    """One page holding ROWS_6_1 drawn as cell boxes, as one grid path or as rules inside a
+    form XObject (reportlab, no font file)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -286,6 +287,14 @@ def table_pdf(style: str) -> bytes:
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, invariant=1)
     xs, top, height = [40, 200, 300, 400, 500], 700, 24
+    if style == "form":  # the rules inside a reusable drawing (form XObject)
+        c.beginForm("rules")
+        for r in range(len(ROWS_6_1) + 1):
+            c.line(xs[0], top - r * height, xs[-1], top - r * height)
+        for x in xs:
+            c.line(x, top, x, top - len(ROWS_6_1) * height)
+        c.endForm()
+        c.doForm("rules")
     if style == "grid":
         path = c.beginPath()
         for r in range(len(ROWS_6_1) + 1):
@@ -306,7 +315,7 @@ def table_pdf(style: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("style", ["boxes", "grid"])
+@pytest.mark.parametrize("style", ["boxes", "grid", "form"])
 def test_tables_drawn_as_cell_boxes_or_one_grid_path(style):
     data = table_pdf(style)
     page = pdfium.PdfDocument(data)[0]
