@@ -105,8 +105,8 @@ def time_startup(one: Path, runs: int) -> float | str:
 
     first = run()
     if first.returncode != 0 or not out.exists():
-        tail = (first.stderr or first.stdout).strip().splitlines()[-1:] or ["no output"]
-        return f"not available: `plannlp ingest` failed ({tail[0]})"
+        lines = (first.stderr or first.stdout).strip().splitlines() or ["no output"]
+        return f"not available: `plannlp ingest` failed ({lines[0]})"
     return best_of(runs, run)
 
 
