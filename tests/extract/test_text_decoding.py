@@ -128,3 +128,22 @@ def test_score_is_highest_for_the_right_decode():
     right = data.decode("euc_jp")
     wrong = data.decode("cp932", errors="replace")
     assert japanese_score(right) > japanese_score(wrong)
+
+
+def test_no_seed_line_alone_is_ever_mis_decoded():
+    # Every seed line of 4+ characters as a one-line file in CP932 and EUC-JP: decoded right,
+    # or (three kana-less, mostly half-width lines of seed 002) rejected; never wrong.
+    rejected = []
+    for key in sorted(SEED_FILES):
+        for line in seed_text(key).splitlines():
+            if len(line) < 4:
+                continue
+            for codec in ("cp932", "euc_jp"):
+                data = line.encode(codec, errors="ignore")
+                try:
+                    text, _ = decode(data, "line.txt")
+                except UnknownEncodingError:
+                    rejected.append(data.decode(codec))
+                    continue
+                assert text == data.decode(codec), (key, codec, line)
+    assert sorted(set(rejected)) == ["ｱﾝｹｰﾄ結果報告", "ｱﾝｹｰﾄ項目案検討", "後期ﾌﾚｰﾑ案"]
