@@ -146,4 +146,4 @@ def test_no_seed_line_alone_is_ever_mis_decoded():
                     rejected.append(data.decode(codec))
                     continue
                 assert text == data.decode(codec), (key, codec, line)
-    assert sorted(set(rejected)) == ["ｱﾝｹｰﾄ結果報告", "ｱﾝｹｰﾄ項目案検討", "後期ﾌﾚｰﾑ案"]
+    assert set(rejected) == {"ｱﾝｹｰﾄ結果報告", "ｱﾝｹｰﾄ項目案検討", "後期ﾌﾚｰﾑ案"}
