@@ -333,3 +333,20 @@ def test_tables_drawn_as_cell_boxes_or_one_grid_path(style):
 ])
 def test_pdf_title_cleanup(raw, title):
     assert pdf_module.clean_title(raw) == title
+
+
+def test_a_curved_drawing_is_not_a_table():
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, invariant=1)
+    path = c.beginPath()
+    for k in range(12):  # a wavy outline of 24 curve segments, like a map or a logo
+        path.moveTo(50 + 40 * k, 500)
+        path.curveTo(60 + 40 * k, 540, 70 + 40 * k, 460, 90 + 40 * k, 500)
+        path.curveTo(95 + 40 * k, 520, 100 + 40 * k, 480, 110 + 40 * k, 500)
+    c.drawPath(path, stroke=1, fill=0)
+    c.showPage()
+    c.save()
+    count = count_rules(pdfium.PdfDocument(buffer.getvalue())[0])
+    assert (count.grid_paths, count.looks_like_table) == (0, False)

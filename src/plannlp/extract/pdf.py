@@ -37,7 +37,8 @@ TABLE_MIN_CELL_BOXES = 4
 BOX_MAX_SEGMENTS = 5
 #: ... at least this tall (points; thinner boxes are rules).
 BOX_MIN_HEIGHT = 6.0
-#: Or one path object with at least this many segments (a whole grid drawn as one path).
+#: Or one path object with at least this many segments, none of them curved (a whole grid
+#: drawn as one path).
 TABLE_MIN_GRID_SEGMENTS = 16
 #: Form XObjects (reused drawings) are searched for rules down to this nesting depth.
 MAX_FORM_DEPTH = 2
@@ -125,11 +126,18 @@ def _add_path(raw_obj, pdfium_c, count: RuleCount) -> None:
         count.vertical += 1
     else:
         segments = pdfium_c.FPDFPath_CountSegments(raw_obj)
-        if segments >= TABLE_MIN_GRID_SEGMENTS:
+        if segments >= TABLE_MIN_GRID_SEGMENTS and _straight(raw_obj, segments, pdfium_c):
             count.grid_paths += 1
         elif (segments <= BOX_MAX_SEGMENTS and width >= RULE_MIN_LENGTH
               and height >= BOX_MIN_HEIGHT and _stroked_only(raw_obj, pdfium_c)):
             count.cell_boxes += 1
+
+
+def _straight(raw_obj, segments: int, pdfium_c) -> bool:
+    """No curve among the path's segments (a grid; not a logo, a map or a circle)."""
+    get_segment, get_type = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetType
+    bezier = pdfium_c.FPDF_SEGMENT_BEZIERTO
+    return all(get_type(get_segment(raw_obj, i)) != bezier for i in range(segments))
 
 
 def _stroked_only(raw_obj, pdfium_c) -> bool:
