@@ -350,3 +350,12 @@ def test_a_curved_drawing_is_not_a_table():
     c.save()
     count = count_rules(pdfium.PdfDocument(buffer.getvalue())[0])
     assert (count.grid_paths, count.looks_like_table) == (0, False)
+
+
+def test_tables_know_where_their_text_is():
+    doc = extract(PDF / "seed004_indicators.pdf")
+    table = doc.tables[0]
+    span = doc.raw_text[table.start:table.end]
+    assert span.startswith("指標名 把握方法 現在値 (H29年度)") and span.endswith("0.38% 0.40%")
+    assert doc.page_at(table.start) == 1
+    assert "人権と平和を考える講座への参加率" in span and "現状と課題" not in span

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
@@ -246,6 +246,23 @@ def clean_title(raw: str | None) -> str | None:
     return None if title.lower() in _EMPTY_TITLES else title
 
 
+def locate_table(table: Table, raw_text: str, pages: list[Page]) -> Table:
+    """``table`` with ``start``/``end`` in ``raw_text``: from its first cell's text to the end
+    of its last cell's, searched on its page. Left unset when either cannot be found (cells
+    whose text PDFium wraps differently from pdfplumber are not guessed at)."""
+    page = pages[table.page - 1] if table.page and table.page <= len(pages) else None
+    cells = [cell for row in table.rows for cell in row if cell]
+    if page is None or not cells:
+        return table
+    start = raw_text.find(cells[0], page.start, page.end)
+    if start < 0:
+        return table
+    end = raw_text.find(cells[-1], start, page.end)
+    if end < 0:
+        return table
+    return replace(table, start=start, end=end + len(cells[-1]))
+
+
 # --- the whole document --------------------------------------------------------------------
 
 
@@ -303,5 +320,6 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings) -> ExtractedP
     warnings = [_no_text_warning(empty_pages)] if empty_pages else []
     if limit < count:
         warnings.append(f"Only the first {limit} of {count} pages were read (max_pages).")
-    tables = tables_on(data, table_pages) if table_pages else []
-    return ExtractedPDF("\f".join(chunks), tuple(pages), tuple(tables), tuple(warnings), title)
+    text = "\f".join(chunks)
+    tables = [locate_table(t, text, pages) for t in tables_on(data, table_pages)]
+    return ExtractedPDF(text, tuple(pages), tuple(tables), tuple(warnings), title)
