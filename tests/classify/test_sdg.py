@@ -61,3 +61,48 @@ def test_aggregation_is_a_noisy_or_of_sentence_links():
     assert aggregated[11].evidence[0] == "防災"
     assert 4 in aggregated
     assert 4 not in {link.goal for link in aggregate_links(links, min_support=2)}
+
+
+# --- the plan's own SDG labels and the trained re-ranker ---------------------------------------
+
+from conftest import REPO  # noqa: E402
+from plannlp.classify.sdg_training import SdgExample, fit_model, gold_measures, model_goal_scores  # noqa: E402
+from plannlp.classify.sdg import LexiconIndex  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def measures():
+    return gold_measures(REPO / "corpora")
+
+
+def test_seed_003_has_24_measures_with_44_goal_links(measures):
+    assert len(measures) == 24
+    assert sum(len(m.goals) for m in measures) == 44
+    assert measures[0].goals == {4} and measures[6].goals == {12, 13, 14}  # 1-1 教育, 2-1 ごみ
+    assert all("ゴール" not in m.text for m in measures)  # the SDG section is left out (no leakage)
+
+
+def test_reranker_training_is_deterministic_and_ranks_the_right_goal(measures):
+    index = LexiconIndex(load_lexicon())
+    first = fit_model(measures, index, seed=3)
+    second = fit_model(measures, index, seed=3)
+    text = "ごみの減量と再資源化を進めます。"
+    assert model_goal_scores(first, [text], index) == model_goal_scores(second, [text], index)
+    scores = model_goal_scores(first, [measures[6].text], index)[0]
+    assert max(scores, key=scores.get) == 12
+
+
+def test_shipped_linker_uses_the_model(tmp_path):
+    from plannlp.classify.sdg import SdgSettings, load_linker
+
+    linker = load_linker(SdgSettings(model=str(REPO / "models" / "sdg")))
+    assert linker.model is not None and 0 < float(linker.meta["threshold"]) < 1
+    links = linker.predict(["ごみの減量と再資源化を推進します。", "計画の進行管理を行います。"])
+    assert [link.goal for link in links[0]] == [12] and links[0][0].source == "model"
+    assert links[1] == ()
+
+
+def test_sdg_example_is_frozen():
+    example = SdgExample("text", frozenset({4}), "1", "document")
+    with pytest.raises(AttributeError):
+        example.text = "changed"

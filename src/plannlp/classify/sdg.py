@@ -1,18 +1,21 @@
 """SDG links: which of the 17 goals a sentence serves, with a confidence and the evidence.
 
-Two sources of evidence are combined:
+Two stages:
 
-* the **lexicon** (``data/sdg/lexicon.tsv``): Japanese terms per goal, each with a weight
-  and its source (the goal's or a target's official Japanese text, 外務省仮訳, or a curated
-  municipal term). A goal's lexicon score is the noisy-OR of the weights of the distinct
-  terms found: ``1 - Π(1 - w)``.
-* the **model** (``models/sdg``, when present): a multi-label classifier trained on the
-  municipality's own SDG labels (seed 003) — see :mod:`plannlp.classify.sdg_training`.
+* the **lexicon** (``data/sdg/lexicon.tsv``) proposes candidate goals: Japanese terms per
+  goal, each with a weight and its source (the goal's or a target's official Japanese text,
+  外務省仮訳, or a curated municipal term). A goal's lexicon score is the noisy-OR of the
+  weights of the distinct terms found: ``1 - Π(1 - w)``.
+* the **model** (``models/sdg``, when present) re-scores each candidate: a logistic
+  regression over goal-independent evidence features (score, number and frequency of terms,
+  title hits, rank among the candidates…), trained on the plan's own SDG labels (seed 003) —
+  see :mod:`plannlp.classify.sdg_training`.
 
-Rule (documented in docs/sdg.md): ``confidence = 1 - (1 - lexicon) × (1 - model)``; a goal
-is linked when ``confidence >= min_confidence`` **and** at least one lexicon term or a
-model score above ``model_alone`` supports it. Headings, table rows and footnotes are not
-linked. Evidence lists the matched terms (and ``model:p=…`` for the model's share).
+Rule (documented in docs/sdg.md): with a model, a candidate goal is linked when the model's
+probability reaches the threshold chosen in training (``meta.json``); without a model, when
+the lexicon score reaches ``min_confidence``. The link's confidence is that probability
+(or score). Headings, table rows and footnotes are not linked. Evidence lists the matched
+terms.
 
 Sections and documents aggregate their sentences' links with :func:`aggregate_links`.
 """
@@ -94,9 +97,7 @@ class SdgSettings:
     model: str = "sdg"
     """Model folder under models/ (or a path); "" uses the lexicon alone."""
     min_confidence: float = 0.5
-    """Link a goal when its combined confidence is at least this."""
-    model_alone: float = 0.8
-    """The model may link a goal without any lexicon term only above this score."""
+    """Without a model: link a goal when its lexicon score is at least this."""
     kinds: tuple[str, ...] = ("prose", "bullet")
     """Sentence kinds that get links."""
 
@@ -113,33 +114,30 @@ class SdgLinker:
 
     def predict(self, texts: Sequence[str], normalized: Sequence[str] | None = None) -> list[tuple[SdgLink, ...]]:
         normalized = normalized or [""] * len(texts)
-        model_scores: list[dict[int, float]] = [{} for _ in texts]
-        if self.model is not None and texts:
-            from .sdg_training import model_goal_scores
-
-            model_scores = model_goal_scores(self.model, texts)
         results = []
-        for text, norm, from_model in zip(texts, normalized, model_scores, strict=True):
+        for text, norm in zip(texts, normalized, strict=True):
             lexical = lexicon_scores(text, self.index, norm)
+            if self.model is not None and lexical:
+                from .sdg_training import model_goal_scores
+
+                confidences = model_goal_scores(self.model, [text], self.index)[0]
+                threshold = float(self.meta.get("threshold", self.settings.min_confidence))
+                source = "model"
+            else:
+                confidences = {goal: score for goal, (score, _) in lexical.items()}
+                threshold = self.settings.min_confidence
+                source = "lexicon"
             links = []
-            for goal in sorted(set(lexical) | set(from_model)):
-                lex_score, entries = lexical.get(goal, (0.0, []))
-                model_score = from_model.get(goal, 0.0)
-                if not entries and model_score < self.settings.model_alone:
+            for goal, confidence in confidences.items():
+                if confidence < threshold:
                     continue
-                confidence = 1.0 - (1.0 - lex_score) * (1.0 - model_score)
-                if confidence < self.settings.min_confidence:
-                    continue
-                evidence = tuple(e.term for e in entries)
-                if model_score:
-                    evidence += (f"model:p={model_score:.2f}",)
+                entries = lexical[goal][1]
                 targets = Counter(e.target for e in entries if e.target)
                 links.append(SdgLink(
-                    goal=goal, confidence=round(confidence, 4), evidence=evidence,
-                    target=targets.most_common(1)[0][0] if targets else None,
-                    source="model" if model_score and not entries else "lexicon" if not model_score else "lexicon+model",
+                    goal=goal, confidence=round(confidence, 4), evidence=tuple(e.term for e in entries),
+                    target=targets.most_common(1)[0][0] if targets else None, source=source,
                 ))
-            results.append(tuple(sorted(links, key=lambda link: -link.confidence)))
+            results.append(tuple(sorted(links, key=lambda link: (-link.confidence, link.goal))))
         return results
 
 
@@ -188,13 +186,13 @@ def load_linker(settings: SdgSettings) -> SdgLinker:
         return SdgLinker(settings)
     from ..errors import ModelNotFoundError
     from ..resources import model_path
-    from .model_io import load_model
+    from .model_io import load_linear_model
 
     try:
         folder = Path(settings.model) if Path(settings.model).is_dir() else model_path(settings.model)
     except ModelNotFoundError:
         return SdgLinker(settings, meta={"name": "sdg-lexicon", "version": "1"})
-    model, meta = load_model(folder)
+    model, meta = load_linear_model(folder)
     return SdgLinker(settings, model, meta)
 
 
