@@ -114,24 +114,24 @@ class SdgLinker:
 
     def predict(self, texts: Sequence[str], normalized: Sequence[str] | None = None) -> list[tuple[SdgLink, ...]]:
         normalized = normalized or [""] * len(texts)
-        results = []
-        for text, norm in zip(texts, normalized, strict=True):
-            lexical = lexicon_scores(text, self.index, norm)
-            if self.model is not None and lexical:
-                from .sdg_training import model_goal_scores
+        lexical = [lexicon_scores(t, self.index, n) for t, n in zip(texts, normalized, strict=True)]
+        if self.model is not None:
+            from .sdg_training import model_goal_scores
 
-                confidences = model_goal_scores(self.model, [text], self.index)[0]
-                threshold = float(self.meta.get("threshold", self.settings.min_confidence))
-                source = "model"
-            else:
-                confidences = {goal: score for goal, (score, _) in lexical.items()}
-                threshold = self.settings.min_confidence
-                source = "lexicon"
+            confidences = model_goal_scores(self.model, texts, self.index, lexical)
+            threshold = float(self.meta.get("threshold", self.settings.min_confidence))
+            source = "model"
+        else:
+            confidences = [{goal: score for goal, (score, _) in lex.items()} for lex in lexical]
+            threshold = self.settings.min_confidence
+            source = "lexicon"
+        results = []
+        for lex, scored in zip(lexical, confidences, strict=True):
             links = []
-            for goal, confidence in confidences.items():
+            for goal, confidence in scored.items():
                 if confidence < threshold:
                     continue
-                entries = lexical[goal][1]
+                entries = lex[goal][1]
                 targets = Counter(e.target for e in entries if e.target)
                 links.append(SdgLink(
                     goal=goal, confidence=round(confidence, 4), evidence=tuple(e.term for e in entries),

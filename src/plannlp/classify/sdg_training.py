@@ -107,8 +107,8 @@ def silver_sentences(corpus_dir: Path, index: LexiconIndex) -> list[SdgExample]:
     return examples
 
 
-def _candidates(text: str, index: LexiconIndex) -> list[tuple[int, dict[str, float]]]:
-    scores = lexicon_scores(text, index)
+def _candidates(text: str, index: LexiconIndex, scores: dict | None = None) -> list[tuple[int, dict[str, float]]]:
+    scores = lexicon_scores(text, index) if scores is None else scores
     return [(goal, pair_features(text, goal, scores)) for goal in sorted(scores)]
 
 
@@ -133,17 +133,20 @@ def fit_model(examples: list[SdgExample], index: LexiconIndex, *, seed: int = 0,
                        calibration, multilabel=True)
 
 
-def model_goal_scores(model, texts, index: LexiconIndex | None = None) -> list[dict[int, float]]:
-    """Per-text probability that each lexicon-supported goal is linked."""
+def model_goal_scores(model, texts, index: LexiconIndex | None = None,
+                      lexical: list[dict] | None = None) -> list[dict[int, float]]:
+    """Per-text probability that each lexicon-supported goal is linked (one batched product)."""
     index = index or LexiconIndex(load_lexicon())
-    results = []
-    for text in texts:
-        candidates = _candidates(text, index)
-        if not candidates:
-            results.append({})
-            continue
-        proba = model.predict_proba([row for _, row in candidates])[:, 0]
-        results.append({goal: float(p) for (goal, _), p in zip(candidates, proba, strict=True)})
+    lexical = lexical if lexical is not None else [lexicon_scores(t, index) for t in texts]
+    owners, rows = [], []
+    for i, (text, scores) in enumerate(zip(texts, lexical, strict=True)):
+        for goal, row in _candidates(text, index, scores):
+            owners.append((i, goal))
+            rows.append(row)
+    results: list[dict[int, float]] = [{} for _ in texts]
+    if rows:
+        for (i, goal), p in zip(owners, model.predict_proba(rows)[:, 0], strict=True):
+            results[i][goal] = float(p)
     return results
 
 
