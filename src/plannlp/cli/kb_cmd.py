@@ -1,0 +1,121 @@
+"""``plannlp validate`` and ``plannlp kb load|query|ask|push``: the plan knowledge base."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError, ValidationFailed
+
+STORE_HELP = "Folder of the on-disk knowledge base (created if missing)."
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check JSON-LD FILES against plannlp's SHACL shapes; list every violation in plain words."""
+    from ..kb.validate import validate_file
+
+    bad = 0
+    for path in files:
+        violations = validate_file(path)
+        if violations:
+            bad += 1
+            click.echo(f"{path}: {len(violations)} problem(s)")
+            for violation in violations:
+                click.echo(f"  - {violation}")
+        else:
+            click.echo(f"{path}: valid")
+    if bad:
+        raise ValidationFailed(f"{bad} of {len(files)} file(s) do not conform to the plannlp shapes.")
+
+
+@click.group("kb")
+def kb() -> None:
+    """Load, query and push the plan knowledge base (an embedded SPARQL store)."""
+
+
+@kb.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False), help=STORE_HELP)
+def load(files: tuple[str, ...], store_dir: str) -> None:
+    """Load ingested JSON-LD FILES; reloading a document replaces it (no duplicates)."""
+    from ..kb.store import KnowledgeBase
+
+    base = KnowledgeBase(store_dir)
+    for path in files:
+        for graph in base.load_file(path):
+            click.echo(f"{path}: {graph.triples} triples → <{graph.iri}>")
+    click.echo(f"store {store_dir}: {len(base.graphs())} document(s), {len(base)} triples")
+
+
+def _print(result, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
+                              ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        widths = [min(60, max([len(c)] + [len(r[i] or "") for r in result.rows])) for i, c in enumerate(result.columns)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)))
+        for row in result.rows:
+            click.echo("  ".join((v or "")[:60].ljust(w) for v, w in zip(row, widths, strict=True)))
+        click.echo(f"({len(result.rows)} row(s))")
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                      show_default=True, help="Output format.")
+
+
+@kb.command("query")
+@click.argument("sparql")
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, exists=True), help=STORE_HELP)
+@FORMAT
+def query(sparql: str, store_dir: str, fmt: str) -> None:
+    """Run a SPARQL SELECT/ASK query (all documents' graphs are queried as one)."""
+    from ..kb.store import KnowledgeBase
+
+    _print(KnowledgeBase(store_dir).query(sparql), fmt)
+
+
+@kb.command("ask")
+@click.argument("name", required=False)
+@click.argument("argument", required=False)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, exists=True), help=STORE_HELP)
+@click.option("--list", "list_questions", is_flag=True, help="List the named questions.")
+@FORMAT
+def ask(name: str | None, argument: str | None, store_dir: str | None, list_questions: bool, fmt: str) -> None:
+    """Ask a named question, e.g. `plannlp kb ask measures-by-sdg 11 --store kb/`."""
+    from ..kb.questions import QUESTIONS, question
+
+    if list_questions or name is None:
+        for q in QUESTIONS.values():
+            click.echo(f"{q.name}{' ' + q.argument if q.argument else ''}: {q.description}")
+        return
+    if store_dir is None:
+        raise UsageError("Give the store with --store DIR.")
+    from ..kb.store import KnowledgeBase
+
+    _print(KnowledgeBase(store_dir).query(question(name).render(argument)), fmt)
+
+
+@kb.command("push")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--endpoint", required=True,
+              help="Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/plans/data (Fuseki), http://localhost:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--user", default=None, help="User name for HTTP basic authentication.")
+@click.option("--password", default=None, envvar="PLANNLP_KB_PASSWORD",
+              help="Password (or set PLANNLP_KB_PASSWORD).")
+def push(files: tuple[str, ...], endpoint: str, user: str | None, password: str | None) -> None:
+    """Push ingested JSON-LD FILES to a SPARQL server, one named graph per document (replaced)."""
+    from ..kb.push import push_files
+
+    for pushed in push_files([Path(f) for f in files], endpoint, user=user, password=password):
+        click.echo(f"<{pushed.graph}>: {pushed.triples} triples → {endpoint} (HTTP {pushed.status})")
