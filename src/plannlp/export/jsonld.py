@@ -167,7 +167,7 @@ def _link_node(link: SdgLink, link_iri: str, subject_iri: str) -> dict[str, Any]
 def _indicator_nodes(indicator: Indicator, doc_iri: str) -> list[dict[str, Any]]:
     iri = part_iri(doc_iri, indicator.id)
     node: dict[str, Any] = {
-        "id": iri, "type": "Indicator", "name": indicator.name,
+        "id": iri, "type": "Indicator", "name": indicator.name, "document": doc_iri,
         "partOf": part_iri(doc_iri, indicator.section_id) if indicator.section_id else doc_iri,
     }
     nodes = [node]

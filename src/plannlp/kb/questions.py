@@ -68,13 +68,10 @@ SELECT DISTINCT ?municipality ?topic ?text WHERE {
   ?topicNode a plannlp:Section .
   OPTIONAL { ?topicNode dcterms:title ?topic }
   OPTIONAL { ?document dcterms:spatial/schema:name ?municipality }
-  MINUS {  # topics with a measure somewhere below them (computed once)
-    SELECT DISTINCT ?topicNode WHERE {
-      ?measure plannlp:role role:measure ; dcterms:isPartOf ?ms .
-      { BIND(?ms AS ?topicNode) } UNION { ?ms dcterms:isPartOf ?topicNode }
-      UNION { ?ms dcterms:isPartOf/dcterms:isPartOf ?topicNode }
-    }
-  }
+  # a topic has a measure when one sits one, two or three levels below it
+  MINUS { ?m1 plannlp:role role:measure ; dcterms:isPartOf ?topicNode }
+  MINUS { ?m2 plannlp:role role:measure ; dcterms:isPartOf/dcterms:isPartOf ?topicNode }
+  MINUS { ?m3 plannlp:role role:measure ; dcterms:isPartOf/dcterms:isPartOf/dcterms:isPartOf ?topicNode }
 } ORDER BY ?municipality ?topic"""),
     Question("indicators-by-year", "Indicators with a target for year N: baseline and that target.", """
 SELECT ?municipality ?indicator ?baseline ?baselineYear ?target WHERE {
@@ -82,8 +79,7 @@ SELECT ?municipality ?indicator ?baseline ?baselineYear ?target WHERE {
   ?t plannlp:year ?year ; plannlp:valueText ?target .
   FILTER(STR(?year) = "$ARG")
   OPTIONAL { ?i plannlp:baseline ?b . ?b plannlp:valueText ?baseline . OPTIONAL { ?b plannlp:year ?baselineYear } }
-  OPTIONAL { ?i dcterms:isPartOf+ ?document . ?document a plannlp:PlanDocument ;
-             dcterms:spatial/schema:name ?municipality }
+  OPTIONAL { ?i prov:wasDerivedFrom/dcterms:spatial/schema:name ?municipality }
 } ORDER BY ?municipality ?indicator""", argument="YEAR"),
     Question("sdg-coverage", "How many sentences link each SDG goal, by municipality.", """
 SELECT ?municipality ?goal (COUNT(DISTINCT ?s) AS ?sentences) WHERE {

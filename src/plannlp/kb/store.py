@@ -30,19 +30,27 @@ class QueryResult:
     rows: tuple[tuple[str | None, ...], ...]
 
 
+#: Named graph of the nodes plans share (municipalities), so the union holds them once.
+SHARED_GRAPH = "https://w3id.org/plannlp/shared"
+
+
 def document_graphs(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Split a plannlp JSON-LD object into (document IRI, JSON-LD of that document's nodes)."""
+    """Split a plannlp JSON-LD object into (graph IRI, JSON-LD): one graph per document, and
+    the shared graph for nodes that belong to no single document (municipalities)."""
     context = data.get("@context")
     nodes = data.get("@graph", [data])
     documents = [n for n in nodes if n.get("type") in DOC_TYPES or n.get("@type") in DOC_TYPES]
     if not documents:
         raise KnowledgeBaseError("The file holds no plan document (no node of type PlanDocument).")
-    by_id = {n.get("id") or n.get("@id"): n for n in nodes}
-    for document in documents:
-        iri = document.get("id") or document["@id"]
+    iris = [d.get("id") or d["@id"] for d in documents]
+    claimed = set()
+    for iri in iris:
         own = [n for n in nodes if (n.get("id") or n.get("@id", "")).startswith(iri)]
-        shared = [by_id[ref] for ref in (document.get("municipality"),) if ref in by_id]
-        yield iri, {"@context": context, "@graph": own + shared}
+        claimed.update(id(n) for n in own)
+        yield iri, {"@context": context, "@graph": own}
+    shared = [n for n in nodes if id(n) not in claimed]
+    if shared:
+        yield SHARED_GRAPH, {"@context": context, "@graph": shared}
 
 
 class KnowledgeBase:
@@ -65,7 +73,8 @@ class KnowledgeBase:
         for iri, graph_data in document_graphs(data):
             graph = self._ox.NamedNode(iri)
             payload = json.dumps(graph_data, ensure_ascii=False).encode("utf-8")
-            self.store.remove_graph(graph) if self.store.contains_named_graph(graph) else None
+            if iri != SHARED_GRAPH and self.store.contains_named_graph(graph):
+                self.store.remove_graph(graph)  # a document's graph is replaced, never merged
             try:
                 self.store.load(input=payload, format=self._ox.RdfFormat.JSON_LD, to_graph=graph)
             except SyntaxError as e:
@@ -93,7 +102,8 @@ class KnowledgeBase:
         return len(self.store)
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs())
+        """The documents' graphs (the shared graph is not a document)."""
+        return sorted(g.value for g in self.store.named_graphs() if g.value != SHARED_GRAPH)
 
     def query(self, sparql: str) -> QueryResult:
         try:
