@@ -1,0 +1,70 @@
+"""What a batch run processes: files from folders, globs, paths, or a manifest CSV."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import DocumentMetadata
+
+SUFFIXES = {".pdf", ".txt", ".md", ".text", ".markdown"}
+MANIFEST_COLUMNS = ("path", "municipality", "municipality_code", "title", "plan_type", "period", "previous_revision")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    path: str
+    metadata: DocumentMetadata | None = None
+
+
+def _period(text: str) -> tuple[int | None, int | None]:
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", text or "")]
+    return (years[0], years[-1]) if years else (None, None)
+
+
+def read_manifest(path: Path) -> list[WorkItem]:
+    """A CSV with a ``path`` column and optional metadata columns (see MANIFEST_COLUMNS)."""
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError as e:
+        raise UsageError(f"The manifest {path} does not exist.") from e
+    if not rows or "path" not in rows[0]:
+        raise UsageError(f"The manifest {path} needs a 'path' column (and may have: {', '.join(MANIFEST_COLUMNS[1:])}).")
+    items = []
+    for row in rows:
+        file = Path(row["path"])
+        if not file.is_absolute():
+            file = path.parent / file
+        start, end = _period(row.get("period", ""))
+        items.append(WorkItem(str(file), DocumentMetadata(
+            title=row.get("title") or None, municipality=row.get("municipality") or None,
+            municipality_code=row.get("municipality_code") or None, plan_type=row.get("plan_type") or None,
+            period_start=start, period_end=end, previous_revision=row.get("previous_revision") or None,
+        )))
+    return items
+
+
+def collect(inputs: list[str], manifest: Path | None = None) -> list[WorkItem]:
+    """Work items in a stable order, each path once (manifest rows win for their metadata)."""
+    items: dict[str, WorkItem] = {}
+    for entry in inputs:
+        path = Path(entry)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        elif any(ch in entry for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(entry, recursive=True) if Path(p).is_file())
+        else:
+            found = [path]  # a missing file becomes a failure record, not a crash
+        for file in found:
+            items.setdefault(str(file), WorkItem(str(file)))
+    if manifest is not None:
+        for item in read_manifest(manifest):
+            items[item.path] = item
+    if not items:
+        raise UsageError("No input files found (give folders, files, globs or --manifest).")
+    return list(items.values())

@@ -1,0 +1,36 @@
+"""Combined tables of a batch run: documents, sentences, SDG links, indicators (Parquet + CSV)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TABLES = ("documents", "sentences", "sdg_links", "indicators")
+
+
+def write_tables(rows_files: list[Path], folder: Path):
+    """Concatenate every document's rows into one table each; returns name → DataFrame.
+
+    Parquet keeps types for pandas (``pd.read_parquet``) and R (``arrow::read_parquet``);
+    CSV is UTF-8 with BOM so Excel shows Japanese correctly. Both are written atomically.
+    """
+    import pandas as pd
+
+    from ..export.atomic import atomic_writer
+
+    collected: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for path in sorted(rows_files):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for name in TABLES:
+            collected[name].extend(data.get(name, []))
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = {}
+    for name, rows in collected.items():
+        frame = pd.DataFrame(rows)
+        frames[name] = frame
+        tmp = folder / f".{name}.parquet.part"
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(folder / f"{name}.parquet")
+        with atomic_writer(folder / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
+            frame.to_csv(handle, index=False)
+    return frames

@@ -1,0 +1,85 @@
+"""``plannlp batch``: many plans in parallel, resumable, into per-document JSON-LD and tables."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+
+class Progress:
+    """A tqdm bar on a terminal; plain log lines (about every 5%) otherwise."""
+
+    def __init__(self, total: int, skipped_hint: str = "") -> None:
+        self.tty = sys.stderr.isatty()
+        self.total = total
+        self.bar = None
+        self.last_logged = 0.0
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, summary) -> None:
+        done = summary.processed + summary.failed
+        remaining = self.total - summary.skipped - done
+        rate = done / summary.seconds if summary.seconds else 0.0
+        eta = remaining / rate if rate else 0.0
+        text = (f"done {done + summary.skipped}/{self.total} (skipped {summary.skipped}) failed {summary.failed} "
+                f"{summary.pages_per_second:.1f} pages/s ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}")
+        if self.bar is not None:
+            self.bar.n = done + summary.skipped
+            self.bar.set_postfix_str(f"failed {summary.failed}, {summary.pages_per_second:.1f} pages/s")
+            self.bar.refresh()
+        elif time.monotonic() - self.last_logged > 2 or remaining == 0:
+            self.last_logged = time.monotonic()
+            click.echo(f"plannlp batch: {text}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (documents/, tables/, state.jsonl, errors.jsonl, summary, chart).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool; dask: a Dask cluster (LocalCluster unless --scheduler).")
+@click.option("--scheduler", default=None, help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="CSV: path, municipality, municipality_code, title, plan_type, period, previous_revision.")
+@click.option("--pipeline", "pipeline_name", default="default", show_default=True, help="Pipeline name or .toml.")
+def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, scheduler: str | None,
+          manifest: Path | None, pipeline_name: str) -> None:
+    """Process INPUTS (folders, files, globs) and/or a --manifest into OUT.
+
+    A rerun skips documents already done with the same content and pipeline; a killed run
+    resumes. A bad file is recorded in errors.jsonl and the run goes on; the exit status is
+    1 if any document failed.
+
+    \b
+    Examples:
+      plannlp batch plans/ -o out/ --workers 2
+      plannlp batch --manifest plans.csv -o out/ --engine dask --scheduler tcp://HOST:8786
+    """
+    from ..batch import collect, run_batch
+
+    items = collect(list(inputs), manifest)
+    progress = Progress(len(items))
+    try:
+        summary = run_batch(items, out_dir, workers=workers, engine=engine, scheduler=scheduler,
+                            pipeline_name=pipeline_name, progress=progress)
+    finally:
+        progress.close()
+    click.echo(
+        f"plannlp batch: {summary.processed} processed, {summary.skipped} skipped, {summary.failed} failed; "
+        f"{summary.pages} pages in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s) → {out_dir}",
+        err=True,
+    )
+    if summary.failed:
+        click.echo(f"plannlp batch: {summary.failed} document(s) failed; see {Path(out_dir) / 'errors.jsonl'}", err=True)
+        sys.exit(1)
