@@ -214,11 +214,20 @@ class BatchSummary:
     pages: int = 0
     sentences: int = 0
     seconds: float = 0.0
+    first_result_seconds: float | None = None  # when the first document finished (start-up cost)
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def steady_documents_per_second(self) -> float:
+        """Documents per second after the first one finished (engine start-up excluded)."""
+        done = self.processed + self.failed
+        if self.first_result_seconds is None or done < 2 or self.seconds <= self.first_result_seconds:
+            return 0.0
+        return (done - 1) / (self.seconds - self.first_result_seconds)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "pages_per_second": round(self.pages_per_second, 2)}
@@ -248,6 +257,8 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
                 else run_dask(tasks, out, pipeline_name, workers, scheduler))
     for outcome in outcomes:
         outcome["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        if summary.first_result_seconds is None:
+            summary.first_result_seconds = time.perf_counter() - started
         append_line(out / STATE, outcome)
         if outcome["status"] == "ok":
             summary.processed += 1
