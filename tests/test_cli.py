@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, seed_path
+from conftest import seed_path
 from plannlp.cli import cli
 
 

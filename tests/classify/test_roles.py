@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from plannlp.classify.metrics import confusion, macro_f1, micro_prf, per_class
 from plannlp.classify.linear import export_calibrated
+from plannlp.classify.metrics import confusion, macro_f1, micro_prf, per_class
 from plannlp.classify.model_io import load_linear_model, load_model, save_model
 from plannlp.classify.role_features import RoleExample
 from plannlp.classify.role_training import LabelledExample, fit

@@ -66,8 +66,8 @@ def test_aggregation_is_a_noisy_or_of_sentence_links():
 # --- the plan's own SDG labels and the trained re-ranker ---------------------------------------
 
 from conftest import REPO  # noqa: E402
-from plannlp.classify.sdg_training import SdgExample, fit_model, gold_measures, model_goal_scores  # noqa: E402
 from plannlp.classify.sdg import LexiconIndex  # noqa: E402
+from plannlp.classify.sdg_training import SdgExample, fit_model, gold_measures, model_goal_scores  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,11 @@ import pytest
 
 from plannlp.japanese.dates import parse_period, parse_year
 from plannlp.japanese.headings import match_heading, plan_rank, section_role_title
-from plannlp.japanese.markers import ends_sentence, starts_with_strong_marker, starts_with_weak_marker
+from plannlp.japanese.markers import (
+    ends_sentence,
+    starts_with_strong_marker,
+    starts_with_weak_marker,
+)
 from plannlp.japanese.sentences import split_sentences
 from plannlp.japanese.width import fold
 

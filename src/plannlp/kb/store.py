@@ -85,13 +85,9 @@ class KnowledgeBase:
         return loaded
 
     def load_file(self, path: str | Path) -> list[LoadedGraph]:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise KnowledgeBaseError("No such file.", path=path) from e
-        except json.JSONDecodeError as e:
-            raise KnowledgeBaseError(f"Not a JSON-LD file (line {e.lineno}: {e.msg}).", path=path) from e
-        return self.load_data(data)
+        from ..export.jsonld import read_jsonld_file
+
+        return self.load_data(read_jsonld_file(path, KnowledgeBaseError))
 
     def load_files(self, paths: Iterable[str | Path]) -> list[LoadedGraph]:
         return [graph for path in paths for graph in self.load_file(path)]

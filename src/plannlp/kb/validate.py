@@ -64,10 +64,6 @@ def validate_data(data: dict) -> list[Violation]:
 
 
 def validate_file(path: str | Path) -> list[Violation]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ValidationFailed("No such file.", path=path) from e
-    except json.JSONDecodeError as e:
-        raise ValidationFailed(f"The file is not JSON (line {e.lineno}: {e.msg}).", path=path) from e
-    return validate_data(data)
+    from ..export.jsonld import read_jsonld_file
+
+    return validate_data(read_jsonld_file(path, ValidationFailed))

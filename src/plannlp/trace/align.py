@@ -111,8 +111,8 @@ def lemma_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def similarity(a: Unit, b: Unit, settings: TraceSettings = TraceSettings()) -> float:
-    w = settings.lemma_weight
+def similarity(a: Unit, b: Unit, settings: TraceSettings | None = None) -> float:
+    w = (settings or TraceSettings()).lemma_weight
     return w * lemma_jaccard(a.lemmas, b.lemmas) + (1 - w) * char_cosine(a.text, b.text)
 
 
@@ -147,7 +147,7 @@ def score_matrix(old: Sequence[Unit], new: Sequence[Unit], settings: TraceSettin
     return np.array([[similarity(o, n, settings) for n in new] for o in old]).reshape(len(old), len(new))
 
 
-def align(old: Sequence[Unit], new: Sequence[Unit], settings: TraceSettings = TraceSettings(),
+def align(old: Sequence[Unit], new: Sequence[Unit], settings: TraceSettings | None = None,
           matrix=None) -> list[Pair]:
     """Every old and new unit appears in the result: paired, split/merged, new or dropped.
 
@@ -156,6 +156,7 @@ def align(old: Sequence[Unit], new: Sequence[Unit], settings: TraceSettings = Tr
     """
     from scipy.optimize import linear_sum_assignment
 
+    settings = settings or TraceSettings()
     matrix = score_matrix(old, new, settings) if matrix is None else matrix
     pairs: list[Pair] = []
     matched_old: set[int] = set()

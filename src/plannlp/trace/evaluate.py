@@ -90,7 +90,7 @@ def evaluate_trace(corpus_dir: Path) -> dict:
         dev = [g for g in gold if g["topic"] != group]
         test = [g for g in gold if g["topic"] == group]
 
-        def objective(rc):
+        def objective(rc, dev=dev):
             predicted = predict(*rc)
             status = sum(1 for g in dev if g["relation"] != "none" and predicted.get(_key(g)) == g["relation"])
             return (_scores(dev, predicted)["f1"], status, -rc[0])

@@ -58,10 +58,11 @@ def align_indicators(old: list[Indicator], new: list[Indicator]) -> list[Indicat
     return pairs
 
 
-def trace_documents(old: PlanDocument, new: PlanDocument, settings: TraceSettings = TraceSettings(),
+def trace_documents(old: PlanDocument, new: PlanDocument, settings: TraceSettings | None = None,
                     *, old_role: str = "measure", new_role: str = "measure") -> Trace:
     from ..export.jsonld import document_iri
 
+    settings = settings or TraceSettings()
     old_units, new_units = units_of(old, old_role), units_of(new, new_role)
     measures = align(old_units, new_units, settings)
     achieved = [p for p in align(units_of(old, "measure"), units_of(new, "achievement"), settings)
