@@ -125,6 +125,21 @@ def test_csv_and_jsonld_reports(report_files):
     assert revisions and all(n["id"].startswith("https://w3id.org/plannlp/doc/") for n in revisions)
 
 
+def test_trace_links_load_into_the_knowledge_base(report_files, default_pipeline, tmp_path):
+    from plannlp.export import write_document
+    from plannlp.kb.store import KnowledgeBase
+
+    plan = tmp_path / "000.jsonld"
+    write_document(default_pipeline.ingest(seed_path("000")), plan)
+    base = KnowledgeBase()
+    base.load_files([plan, report_files["jsonld"], report_files["jsonld"]])  # twice: replaced, not doubled
+    rows = base.query("""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
+        SELECT ?new ?old WHERE { ?n prov:wasRevisionOf ?o . ?n schema:text ?new . ?o schema:text ?old }""").rows
+    assert rows and len(rows) == len(set(rows))
+    assert any("佐久ケーブルテレビ" in new and "佐久ケーブルテレビ" in old for new, old in rows)
+    assert len(base.graphs()) == 1  # the trace is not counted as a plan
+
+
 def test_reports_are_deterministic(report_files, tmp_path):
     seed = str(seed_path("000"))
     again = tmp_path / "again.html"

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import KnowledgeBaseError
 
 DOC_TYPES = {"PlanDocument", "plannlp:PlanDocument", "https://w3id.org/plannlp/ns#PlanDocument"}
+TRACE_TYPES = {"RevisionTrace", "plannlp:RevisionTrace", "https://w3id.org/plannlp/ns#RevisionTrace"}
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,18 @@ SHARED_GRAPH = "https://w3id.org/plannlp/shared"
 
 def document_graphs(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Split a plannlp JSON-LD object into (graph IRI, JSON-LD): one graph per document, and
-    the shared graph for nodes that belong to no single document (municipalities)."""
+    the shared graph for nodes that belong to no single document (municipalities). A revision
+    trace's links go into one graph named after the trace."""
     context = data.get("@context")
     nodes = data.get("@graph", [data])
     documents = [n for n in nodes if n.get("type") in DOC_TYPES or n.get("@type") in DOC_TYPES]
+    traces = [n for n in nodes if n.get("type") in TRACE_TYPES or n.get("@type") in TRACE_TYPES]
+    if traces and not documents:
+        # a trace (plannlp trace --format jsonld): its links form one replaceable graph
+        yield traces[0].get("id") or traces[0]["@id"], {"@context": context, "@graph": nodes}
+        return
     if not documents:
-        raise KnowledgeBaseError("The file holds no plan document (no node of type PlanDocument).")
+        raise KnowledgeBaseError("The file holds no plan document and no revision trace.")
     iris = [d.get("id") or d["@id"] for d in documents]
     claimed = set()
     for iri in iris:
@@ -98,8 +105,9 @@ class KnowledgeBase:
         return len(self.store)
 
     def graphs(self) -> list[str]:
-        """The documents' graphs (the shared graph is not a document)."""
-        return sorted(g.value for g in self.store.named_graphs() if g.value != SHARED_GRAPH)
+        """The documents' graphs (not the shared graph, not revision traces)."""
+        return sorted(g.value for g in self.store.named_graphs()
+                      if g.value != SHARED_GRAPH and "/trace/" not in g.value)
 
     def query(self, sparql: str) -> QueryResult:
         try:

@@ -90,9 +90,10 @@ def to_csv(trace: Trace) -> str:
 
 def to_jsonld(trace: Trace) -> dict:
     """prov:wasRevisionOf (new measure → old measure) and plannlp:reportsOn (achievement → measure)."""
-    from ..export.jsonld import context
+    from ..export.jsonld import BASE, context
 
-    graph = []
+    trace_iri = f"{BASE}trace/{trace.old_iri.rsplit('/', 1)[-1]}-{trace.new_iri.rsplit('/', 1)[-1]}"
+    graph = [{"id": trace_iri, "type": "RevisionTrace", "wasDerivedFrom": [trace.old_iri, trace.new_iri]}]
     for pair in trace.measures:
         if pair.old and pair.new:
             graph.append({"id": f"{trace.new_iri}#{pair.new.id}", "wasRevisionOf": f"{trace.old_iri}#{pair.old.id}"})
