@@ -74,3 +74,13 @@ def test_several_documents_share_one_graph(default_pipeline, doc):
     combined = jsonld_of([doc, other])
     documents = [n for n in combined["@graph"] if n.get("type") == "PlanDocument"]
     assert len(documents) == 2
+
+
+def test_sections_and_the_document_carry_aggregated_sdg_links(default_pipeline):
+    data = to_jsonld(default_pipeline.ingest(seed_path("003")))
+    nodes = {n["id"]: n for n in data["@graph"]}
+    measure = next(n for n in data["@graph"] if n.get("type") == "Section" and n["title"].startswith("【施策2－1】"))
+    goals = {nodes[link]["goal"] for link in measure["sdgLinks"]}
+    assert "sdg:12" in goals  # ごみの減量と再資源化 (the plan itself labels it 12, 13, 14)
+    assert all(nodes[link]["linkSource"] == "aggregate" for link in measure["sdgLinks"])
+    assert data["@graph"][0]["sdgLinks"]  # the document as a whole

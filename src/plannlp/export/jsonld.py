@@ -112,6 +112,7 @@ def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
         "stages": list(doc.stages), "models": [f"{name}@{version}" for name, version in doc.models],
     })
 
+    section_nodes: dict[str, dict] = {}
     for section in doc.sections:
         node: dict[str, Any] = {
             "id": part_iri(iri, section.id), "type": "Section", "title": section.title,
@@ -120,6 +121,7 @@ def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
         }
         if section.role_hint:
             node["roleHint"] = role_iri(section.role_hint)
+        section_nodes[section.id] = node
         graph.append(node)
 
     for order, sentence in enumerate(doc.sentences):
@@ -147,9 +149,38 @@ def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
         graph.append(node)
         graph.append({"id": selector_iri, "type": "TextPositionSelector", "start": raw_start, "end": raw_end})
 
+    graph.extend(_aggregate_nodes(doc, iri, doc_node, section_nodes))
     for indicator in doc.indicators:
         graph.extend(_indicator_nodes(indicator, iri))
     return {"@context": context(), "@graph": graph}
+
+
+#: Sentences a goal needs before a section (or the document) is linked to it (docs/sdg.md).
+SECTION_MIN_SUPPORT = 2
+DOCUMENT_MIN_SUPPORT = 3
+
+
+def _aggregate_nodes(doc: PlanDocument, iri: str, doc_node: dict, section_nodes: dict[str, dict]) -> list[dict]:
+    """Section- and document-level SDG links: the noisy-OR aggregate of their sentences' links."""
+    from ..classify.sdg import aggregate_links
+
+    nodes: list[dict] = []
+    per_section: dict[str, list] = {}
+    for sentence in doc.sentences:
+        if not sentence.sdgs or not sentence.section_id:
+            continue
+        parts = sentence.section_id.split(".")
+        for k in range(1, len(parts) + 1):  # the sentence's section and all its ancestors
+            per_section.setdefault(".".join(parts[:k]), []).append(sentence.sdgs)
+    targets = [(section_nodes[sid], links, SECTION_MIN_SUPPORT) for sid, links in per_section.items()
+               if sid in section_nodes]
+    targets.append((doc_node, [s.sdgs for s in doc.sentences if s.sdgs], DOCUMENT_MIN_SUPPORT))
+    for node, links, support in targets:
+        for link in aggregate_links(links, min_support=support):
+            link_iri = f"{node['id']}-sdg-{link.goal}" if "#" in node["id"] else f"{node['id']}#sdg-{link.goal}"
+            node.setdefault("sdgLinks", []).append(link_iri)
+            nodes.append(_link_node(link, link_iri, node["id"]))
+    return nodes
 
 
 def _link_node(link: SdgLink, link_iri: str, subject_iri: str) -> dict[str, Any]:
