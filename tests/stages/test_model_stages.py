@@ -51,6 +51,8 @@ def test_indicators_from_a_pdf_table():
     doc = Pipeline(["clean", "structure", "segment", "indicators"]).run(extract(FIXTURES / "pdf" / "seed004_table.pdf"))
     assert [(i.name, i.baseline.value, i.targets[-1].value) for i in doc.indicators] == [
         ("NPO・ボランティア登録団体数", 93.0, 113.0), ("人権教育講演会への参加率", 0.71, 0.75)]
+    # linked to the section the table stands in (found through the table's raw offsets)
+    assert {doc.section_path(i.section_id)[-1] for i in doc.indicators} == {"まちづくりの目標"}
 
 
 @pytest.fixture(scope="module")
