@@ -179,6 +179,19 @@ class Indicator:
     method: str | None = None  # 把握方法, when stated
 
 
+def innermost_section(sections: tuple[Section, ...], starts: list[int], position: int) -> str | None:
+    """The innermost section whose span holds ``position`` (``sections`` in document order,
+    ``starts`` their start offsets): the last section starting at or before it that still
+    covers it, since nested sections start after their parents."""
+    i = bisect.bisect_right(starts, position) - 1
+    while i >= 0:
+        section = sections[i]
+        if section.start <= position < section.end or section.start == section.end == position:
+            return section.id
+        i -= 1
+    return None
+
+
 @dataclass(frozen=True)
 class PlanDocument:
     source: Source
@@ -220,6 +233,10 @@ class PlanDocument:
     def section(self, section_id: str | None) -> Section | None:
         return self._sections_by_id.get(section_id) if section_id else None
 
+    def section_at(self, position: int) -> str | None:
+        """The id of the innermost section whose span holds ``text[position]``."""
+        return innermost_section(self.sections, self._section_starts, position)
+
     def section_path(self, section_id: str | None) -> tuple[str, ...]:
         """Titles from the outermost section down to ``section_id``."""
         by_id = self._sections_by_id
@@ -234,6 +251,10 @@ class PlanDocument:
     @cached_property
     def _page_starts(self) -> list[int]:
         return [p.start for p in self.pages]
+
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [s.start for s in self.sections]
 
     @cached_property
     def _sections_by_id(self) -> dict[str, Section]:

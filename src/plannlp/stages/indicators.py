@@ -142,7 +142,7 @@ def extract_indicators(doc: PlanDocument, settings: IndicatorSettings) -> tuple[
     if settings.use_pdf_tables:
         for table in doc.tables:
             position = _text_position(doc, table.start)
-            section_id = _innermost_section(doc, position) if position is not None else None
+            section_id = doc.section_at(position) if position is not None else None
             for _, name, method, values in indicators_from_rows(table.rows):
                 indicators.append(_make(name, method, values, section_id, position, None, len(indicators)))
     return tuple(indicators)
@@ -156,11 +156,6 @@ def _text_position(doc: PlanDocument, raw_offset: int | None) -> int | None:
 
     index = bisect.bisect_left(doc.offsets, raw_offset)
     return min(index, len(doc.text) - 1) if doc.text else None
-
-
-def _innermost_section(doc: PlanDocument, position: int) -> str | None:
-    inside = [s for s in doc.sections if s.start <= position < s.end]
-    return max(inside, key=lambda s: s.level).id if inside else None
 
 
 @register_stage("indicators", needs=("sentences", "sections"), adds=("indicators",), settings=IndicatorSettings)

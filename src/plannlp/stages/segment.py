@@ -18,13 +18,12 @@ A sentence's span excludes surrounding spaces and the bullet marker (``- ・佐�
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..japanese.markers import BULLET, FOOTNOTE, MARKDOWN_BULLET
 from ..japanese.sentences import split_sentences
-from ..model import PlanDocument, Section, Sentence, SentenceKind
+from ..model import PlanDocument, Section, Sentence, SentenceKind, innermost_section
 from ..pipeline import register_stage
 
 
@@ -40,17 +39,6 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((position, position + len(line)))
         position += len(line) + 1
     return spans
-
-
-def _innermost_section(sections: tuple[Section, ...], starts: list[int], position: int) -> str | None:
-    """The innermost section whose span holds ``position`` (sections are in document order)."""
-    i = bisect.bisect_right(starts, position) - 1
-    while i >= 0:
-        section = sections[i]
-        if section.start <= position < section.end or (section.start <= position and section.end == section.start):
-            return section.id
-        i -= 1
-    return None
 
 
 def _cut_long(start: int, end: int, text: str, limit: int) -> list[tuple[int, int]]:
@@ -106,7 +94,7 @@ def segment_text(text: str, sections: tuple[Section, ...], settings: SegmentSett
     for index, (a, b, kind) in enumerate(spans):
         sentences.append(Sentence(
             id=f"sent-{index:05d}", start=a, end=b, text=text[a:b], kind=kind,
-            section_id=_innermost_section(sections, section_starts, a),
+            section_id=innermost_section(sections, section_starts, a),
         ))
     return tuple(sentences)
 
