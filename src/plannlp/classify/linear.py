@@ -40,16 +40,16 @@ class LinearModel:
         """Decision values, shape (folds, samples, classes): one sparse product per fold."""
         from scipy.sparse import csr_matrix
 
-        rows, cols, values = [], [], []
-        vocabulary = self.vocabulary
-        for i, row in enumerate(features):
-            for key, value in row.items():
-                j = vocabulary.get(key)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    values.append(value)
-        matrix = csr_matrix((values, (rows, cols)), shape=(len(features), self.coef.shape[2]))
+        lookup = self.vocabulary.get
+        lengths = np.fromiter((len(row) for row in features), dtype=np.int64, count=len(features))
+        columns = np.fromiter((lookup(key, -1) for row in features for key in row), dtype=np.int64,
+                              count=int(lengths.sum()))
+        values = np.fromiter((value for row in features for value in row.values()), dtype=float,
+                             count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(features)), lengths)
+        known = columns >= 0
+        matrix = csr_matrix((values[known], (rows[known], columns[known])),
+                            shape=(len(features), self.coef.shape[2]))
         return np.stack([matrix @ fold.T for fold in self.coef]) + self.intercept[:, None, :]
 
     def predict_proba(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:
