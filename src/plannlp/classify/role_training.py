@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import ROLES, Role
@@ -232,8 +232,4 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0) -> dict:
     return result
 
 
-def gold_role_examples(corpus_dir: Path) -> list[LabelledExample]:
-    return [e for e in corpus_examples(corpus_dir) if e.source == "gold"]
-
-
-__all__ = ["train_roles", "evaluate_roles", "corpus_examples", "fit", "replace"]
+__all__ = ["train_roles", "evaluate_roles", "corpus_examples", "fit"]
