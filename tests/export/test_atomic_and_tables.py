@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from plannlp.errors import UsageError
@@ -26,6 +29,22 @@ def test_a_successful_write_replaces_the_file(tmp_path):
     with atomic_writer(target) as handle:
         handle.write("new")
     assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_outputs_get_the_umask_permissions_not_those_of_a_temporary_file(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with atomic_writer(tmp_path / "new.csv") as handle:
+            handle.write("new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+    kept = tmp_path / "shared.csv"
+    kept.write_text("old", encoding="utf-8")
+    kept.chmod(0o664)
+    with atomic_writer(kept) as handle:
+        handle.write("new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o664
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,35 @@ def test_each_page_holds_what_was_laid_out_on_it(layout):
         assert page_text(layout, number).endswith("\n・・・・・・・・・・\n" + mark)
 
 
+ONE_CHARACTER_TEXT = textwrap.dedent("""
+    import sys
+    import pypdfium2 as pdfium
+    from plannlp.extract import extract
+    from plannlp.extract.pdf import configure_pdfium_fonts
+    path = sys.argv[1]
+    if sys.argv[2] == "open-first":  # a PDF still open: PDFium must not be re-initialised
+        held = pdfium.PdfDocument(path)
+    page3 = extract(path).raw_text.split("\\f")[2]
+    print(configure_pdfium_fonts(), "基\\n本\\n構\\n想" in page3, page3.endswith("\\n３"))
+""")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PDFium is reconfigured on Linux only")
+def test_one_character_text_objects_survive_without_a_system_japanese_font():
+    """The fixture's fonts are not embedded; one-character objects (the vertical label, the
+    page number) are read in a fresh interpreter because PDFium gets the bundled font."""
+    run = subprocess.run([sys.executable, "-c", ONE_CHARACTER_TEXT, str(PDF / "seed002_layout.pdf"),
+                          "fresh"], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "True", "True"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PDFium is reconfigured on Linux only")
+def test_pdfium_is_not_reinitialised_under_an_open_document():
+    run = subprocess.run([sys.executable, "-c", ONE_CHARACTER_TEXT, str(PDF / "seed002_layout.pdf"),
+                          "open-first"], capture_output=True, text=True, check=True)
+    assert run.stdout.split()[0] == "False"  # left as it was; the open document still works
+
+
 def test_title_comes_from_the_pdf_and_given_metadata_wins(layout):
     assert layout.metadata.title == "第二次佐久市総合計画 後期基本計画 策定方針"
     given = DocumentMetadata(title="後期基本計画", municipality="佐久市")

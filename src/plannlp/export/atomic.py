@@ -16,7 +16,9 @@ from ..errors import OutputError
 def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
     """Open a temporary file beside ``path``; on success fsync and rename it over ``path``.
 
-    If the body raises, the temporary file is removed and ``path`` is left untouched.
+    If the body raises, the temporary file is removed and ``path`` is left untouched. The
+    file gets the permissions a plain ``open`` would give it (the umask's, or those of the
+    file it replaces), not the owner-only ones of a temporary file.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
@@ -27,6 +29,7 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | N
         raise OutputError(f"Cannot write the output ({e.strerror}).", path=target,
                           hint="Check that the folder exists and is writable.") from e
     try:
+        os.fchmod(fd, _permissions_for(target))
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
@@ -36,3 +39,12 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _permissions_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

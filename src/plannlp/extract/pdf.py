@@ -14,10 +14,14 @@ page's path objects through PDFium's C API (see docs/extract.md for what it cost
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import io
+import logging
 import re
+import sys
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
 from ..model import Page, Table
@@ -49,6 +53,12 @@ TABLE_MIN_ROWS = 2
 MAX_UNREADABLE_SHARE = 0.5
 #: At most this many page numbers are listed in the "no text layer" warning.
 MAX_PAGES_LISTED = 20
+#: Where PDFium looks for fonts on Linux when it is given no font folders (its own list; folders
+#: given to it replace this list, so they are passed on together with the bundled font).
+LINUX_FONT_DIRS = ("/usr/share/fonts", "/usr/share/X11/fonts/Type1", "/usr/share/X11/fonts/TTF",
+                   "/usr/local/share/fonts")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,68 @@ class ExtractedPDF:
     title: str | None
 
 
+def bundled_japanese_font_dir() -> Path | None:
+    """The folder of the Japanese TrueType font (IPAex Gothic) that japanize-matplotlib, a
+    dependency, ships; found without importing matplotlib."""
+    spec = importlib.util.find_spec("japanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    return folder if any(folder.glob("*.ttf")) else None
+
+
+#: The NULL-terminated folder list handed to PDFium. PDFium keeps the pointer and reads it
+#: when it first needs a font, so the array must live as long as the process.
+_FONT_PATHS: ctypes.Array | None = None
+
+
+@cache
+def configure_pdfium_fonts() -> bool:
+    """Let PDFium find a Japanese font even on a machine without one (servers, containers).
+
+    PDFium measures each glyph with the font it loads. For a Japanese font that the PDF does
+    not embed (MS 明朝 in many Word exports, reportlab's HeiseiMin) it substitutes a system
+    font; with no Japanese font installed the glyphs measure zero, and PDFium's text page
+    silently drops every text object that is one character wide: page numbers, vertical
+    labels (基/本/構/想), one-character table cells. Re-initialising PDFium with the system
+    font folders plus the bundled IPAex font avoids that. Done once, on Linux only (macOS and
+    Windows ship Japanese fonts), and only while no PDFium object is open (re-initialising
+    closes them). Returns whether PDFium was reconfigured.
+    """
+    global _FONT_PATHS
+    if sys.platform != "linux":
+        return False
+    folder = bundled_japanese_font_dir()
+    if folder is None:
+        log.warning("No bundled Japanese font found; PDFs with non-embedded Japanese fonts "
+                    "may lose one-character text (install japanize-matplotlib).")
+        return False
+    import pypdfium2.raw as pdfium_c
+    from pypdfium2.internal import bases
+
+    tracker = getattr(bases, "ObjectTracker", None)
+    if tracker is None or any(tracker.values()):  # unknown pypdfium2 internals, or PDFs open
+        return False
+    folders = [d for d in LINUX_FONT_DIRS if Path(d).is_dir()] + [str(folder)]
+    _FONT_PATHS = (ctypes.c_char_p * (len(folders) + 1))(*(f.encode() for f in folders), None)
+    config = pdfium_c.FPDF_LIBRARY_CONFIG(
+        version=2,
+        m_pUserFontPaths=ctypes.cast(_FONT_PATHS, ctypes.POINTER(ctypes.POINTER(ctypes.c_char))),
+        m_pIsolate=None,
+        m_v8EmbedderSlot=0,
+    )
+    pdfium_c.FPDF_DestroyLibrary()
+    pdfium_c.FPDF_InitLibraryWithConfig(config)
+    return True
+
+
 def _open(data: bytes, path: str):
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
     except ImportError as e:  # pragma: no cover - a core dependency
         raise MissingDependencyError("pypdfium2", "all", "Reading PDF files") from e
+    configure_pdfium_fonts()
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
