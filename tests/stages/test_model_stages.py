@@ -24,6 +24,22 @@ def test_sudachi_normalizes_spelling_variants():
     assert forms["取組"] == forms["取り組み"]
 
 
+def test_column_reading_and_token_by_token_reading_agree_on_seed_text():
+    """The fast path (MeCab's formatted output read column by column) and the careful one
+    (each surface searched in the text) give the same tokens; tab-separated table rows
+    take the careful path and still get exact spans."""
+    morphology = Morphology()
+    doc = Pipeline(["clean", "structure", "segment"]).run(extract(seed_path("004")))
+    texts = [s.text for s in doc.sentences]
+    assert any("\t" in t for t in texts) and len(texts) > 200
+    for text in texts:
+        tokens = morphology.tokens(text, 7)
+        assert tokens == morphology._tokens_by_search(text, 7)
+        assert all(text[t.start - 7:t.end - 7] == t.surface for t in tokens)
+    spaced = morphology.tokens("  市民\u3000協働 の まちづくり")
+    assert [(t.surface, t.start) for t in spaced[:3]] == [("市民", 2), ("\u3000", 4), ("協働", 5)]
+
+
 def test_indicators_of_seed_004():
     doc = Pipeline(["clean", "structure", "segment", "indicators"]).run(extract(seed_path("004")))
     by_name = {i.name: i for i in doc.indicators}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import accumulate, chain
 
 from ..errors import MissingDependencyError
 from ..model import PlanDocument, Sentence, Token
@@ -25,6 +26,15 @@ class TokenizeSettings:
     """Sentence kinds to tokenize."""
 
 
+#: MeCab output, one token after another, fields separated by tabs: leading whitespace
+#: (``%pS``), surface, lemma (UniDic 語彙素), POS (the first two levels, ``*`` left out) and
+#: conjugation form. Unknown words get their surface as lemma. ``EOS`` ends the output, so
+#: fugashi's trimming of trailing whitespace cannot eat an empty last field.
+_NODE_FORMAT = r"%pS\\t%m\\t%f[7]\\t%F-[0,1]\\t%f[5]\\t"
+_UNKNOWN_FORMAT = r"%pS\\t%m\\t%m\\t%F-[0,1]\\t%f[5]\\t"
+_FIELDS = 5
+
+
 class Morphology:
     """fugashi (UniDic) and SudachiPy analysers, loaded once."""
 
@@ -34,8 +44,9 @@ class Morphology:
             from fugashi import Tagger
         except ImportError as e:  # pragma: no cover - core dependency
             raise MissingDependencyError("fugashi", "all", "Japanese tokenization") from e
-        # unidic-lite explicitly: its output format is what tokens() reads
-        self._tagger = Tagger(f'-d "{unidic_lite.DICDIR}"')
+        # unidic-lite explicitly, with plannlp's own output format (read by tokens())
+        self._tagger = Tagger(f'-d "{unidic_lite.DICDIR}" -O "" -F{_NODE_FORMAT} '
+                              f"-U{_UNKNOWN_FORMAT} -E EOS")
         self._sudachi = None
         if sudachi:
             from sudachipy import Dictionary, SplitMode
@@ -50,31 +61,57 @@ class Morphology:
     def tokens(self, text: str, offset: int = 0) -> tuple[Token, ...]:
         """Tokens of ``text``; offsets are shifted by ``offset`` (the text's start in the document).
 
-        MeCab formats the whole analysis in C (unidic-lite's output format: surface, pron,
-        lForm, lemma, POS joined with '-', cType, cForm, accent); Python only splits lines,
-        which is several times faster than visiting fugashi node objects.
+        MeCab formats the whole analysis in C (see :data:`_NODE_FORMAT`); Python splits it
+        once and reads the fields column by column. A token's span follows from the lengths
+        of the whitespace before it and of its surface. Text with tabs or other characters
+        that break the column layout is read token by token instead (:meth:`_tokens_by_search`).
         """
+        *fields, after_last = self._tagger.parse(text)[:-3].split("\t")  # [:-3]: the "EOS"
+        if len(fields) % _FIELDS or after_last:
+            return self._tokens_by_search(text, offset)
+        spaces, surfaces = fields[0::_FIELDS], fields[1::_FIELDS]
+        if not text.startswith("".join(chain.from_iterable(zip(spaces, surfaces, strict=True)))):
+            return self._tokens_by_search(text, offset)
+        ends = list(accumulate(len(space) + len(surface)
+                               for space, surface in zip(spaces, surfaces, strict=True)))
+        starts = [end - len(surface) for end, surface in zip(ends, surfaces, strict=True)]
+        lemmas = [lemma.split("-")[0] if lemma else surface
+                  for lemma, surface in zip(fields[2::_FIELDS], surfaces, strict=True)]
+        normalized = self.normalized_forms(text).get
+        return tuple(map(Token, surfaces, lemmas, fields[3::_FIELDS],
+                         [normalized((a, b), lemma) for a, b, lemma in zip(starts, ends, lemmas, strict=True)],
+                         [offset + a for a in starts], [offset + b for b in ends], fields[4::_FIELDS]))
+
+    def _tokens_by_search(self, text: str, offset: int) -> tuple[Token, ...]:
+        """The same tokens, placing each surface by searching the text (slower, always right)."""
         normalized = self.normalized_forms(text)
         tokens = []
         position = 0
-        for line in self._tagger.parse(text).split("\n"):
-            if not line or line == "EOS":
-                continue
-            fields = line.split("\t")
-            surface = fields[0]
+        for node in self._tagger(text):
+            surface = node.surface
             found = text.find(surface, position)
             start = position if found < 0 else found
             end = start + len(surface)
             position = end
-            lemma = fields[3].split("-")[0] if len(fields) > 3 and fields[3] else surface
-            pos = "-".join(fields[4].split("-")[:2]) if len(fields) > 4 else ""
-            c_form = fields[6] if len(fields) > 6 else ""
+            lemma, pos, c_form = _node_fields(node)
             tokens.append(Token(surface, lemma, pos, normalized.get((start, end), lemma),
                                 offset + start, offset + end, c_form))
         return tuple(tokens)
 
 
-@register_stage("tokenize", needs=("sentences",), adds=("tokens",), settings=TokenizeSettings)
+def _node_fields(node) -> tuple[str, str, str]:
+    """(lemma, POS of two levels, conjugation form) of a fugashi node, as :data:`_NODE_FORMAT`
+    and :data:`_UNKNOWN_FORMAT` give them."""
+    feature = node.feature
+    written = node.surface if node.is_unk else (getattr(feature, "lemma", None) or "")
+    lemma = written.split("-")[0] if written else node.surface
+    pos = "-".join(p for p in (feature.pos1, feature.pos2) if p and p != "*")
+    c_form = getattr(feature, "cForm", None) or ""
+    return lemma, pos, "" if c_form == "*" else c_form
+
+
+@register_stage("tokenize", needs=("sentences",), adds=("tokens",), settings=TokenizeSettings,
+                per_sentence=True)
 def make_tokenize(settings: TokenizeSettings) -> Callable[[PlanDocument], PlanDocument]:
     morphology = Morphology(sudachi=settings.sudachi)
     kinds = set(settings.kinds)
