@@ -101,3 +101,20 @@ def test_python_dash_m_runs_as_a_real_process(tmp_path):
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1 and "nope.pdf" in missing.stderr
     assert "Traceback" not in missing.stderr and len(missing.stderr.strip().splitlines()) <= 2
+
+
+def test_workers_give_the_same_output_from_a_real_process(tmp_path):
+    """All five seeds as one long plan (1,700+ sentences): --workers 2 shards the sentence
+    stages over two processes and writes the same bytes as one process."""
+    plan = tmp_path / "seeds.txt"
+    plan.write_text("\n\n".join(seed_path(k).read_text(encoding="utf-8")
+                                  for k in ("000", "001", "002", "003", "004")), encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        proc = subprocess.run([sys.executable, "-m", "plannlp", "ingest", str(plan), "--workers",
+                               workers, "-o", str(out)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        assert ("1 of them in 2 processes" in proc.stderr) == (workers == "2")
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 1500

@@ -8,17 +8,24 @@ Each stage declares what it ``needs`` and what it ``adds`` (names of
 :class:`~plannlp.model.PlanDocument` fields, or ``"tokens"``/``"roles"``/``"sdgs"`` for the
 per-sentence fields). :class:`Pipeline` checks the order when it is built and rejects
 unknown stage names and unknown settings.
+
+A stage registered with ``per_sentence=True`` promises more: it changes only ``sentences``,
+and each sentence's result depends on that sentence and on document fields it does not
+change. A pipeline built with ``workers=N`` runs such stages on long documents in N processes
+(:mod:`plannlp.workers`); the result is the same document.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import importlib
 import json
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +58,7 @@ class StageSpec:
     needs: frozenset[str]
     adds: frozenset[str]
     settings_type: type | None  # a dataclass with defaults for every field
+    per_sentence: bool = False  # see the module docstring
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -62,11 +70,13 @@ def register_stage(
     needs: Iterable[str] = (),
     adds: Iterable[str] = (),
     settings: type | None = None,
+    per_sentence: bool = False,
 ) -> Callable[[Callable[[Any], DocumentFn]], Callable[[Any], DocumentFn]]:
     """Register a stage factory under ``name`` (decorator)."""
 
     def decorator(factory: Callable[[Any], DocumentFn]) -> Callable[[Any], DocumentFn]:
-        _REGISTRY[name] = StageSpec(name, factory, frozenset(needs), frozenset(adds), settings)
+        _REGISTRY[name] = StageSpec(name, factory, frozenset(needs), frozenset(adds), settings,
+                                    per_sentence)
         return factory
 
     return decorator
@@ -109,8 +119,31 @@ class ExtractSettings:
     min_chars_per_page: int = 20  # below this on every page, the PDF needs OCR
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while stages run.
+
+    The stages build hundreds of thousands of small immutable objects (tokens, features) and
+    no reference cycles; every automatic collection walks all the objects made so far, which
+    took about a quarter of a long document's run. Collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Pipeline:
-    """An ordered list of built stages. Build once, run over many documents."""
+    """An ordered list of built stages. Build once, run over many documents.
+
+    ``workers`` > 1 runs the per-sentence stages of long documents in that many processes
+    (this one included; see :mod:`plannlp.workers`). The output does not depend on it. Call
+    :meth:`close` (or use the pipeline as a context manager) to stop the workers early;
+    they also stop when the program ends.
+    """
 
     def __init__(
         self,
@@ -120,6 +153,7 @@ class Pipeline:
         extract: Mapping[str, Any] | None = None,
         name: str = "custom",
         version: str = "0",
+        workers: int = 1,
     ) -> None:
         settings = dict(settings or {})
         self.name = name
@@ -134,8 +168,11 @@ class Pipeline:
             known = ", ".join(f.name for f in dataclasses.fields(ExtractSettings))
             raise ConfigError(f"Unknown [extract] setting ({e}); it accepts: {known}.") from e
 
+        if not isinstance(workers, int) or workers < 1:
+            raise ConfigError(f"workers must be a whole number of at least 1, not {workers!r}.")
         available = set(EXTRACTED)
         self._steps: list[tuple[str, DocumentFn]] = []
+        per_sentence: dict[str, Any] = {}  # stage name → settings, for the workers
         resolved: dict[str, Any] = {}
         for stage_name in self.stage_names:
             spec = get_stage(stage_name)
@@ -150,7 +187,15 @@ class Pipeline:
                 dataclasses.asdict(stage_settings) if stage_settings is not None else {}
             )
             self._steps.append((stage_name, spec.factory(stage_settings)))
+            if spec.per_sentence:
+                per_sentence[stage_name] = stage_settings
             available |= spec.adds
+        self._groups = _group_steps(self._steps, set(per_sentence))
+        self.workers = None
+        if workers > 1 and per_sentence:
+            from .workers import SentenceWorkers
+
+            self.workers = SentenceWorkers(list(per_sentence.items()), workers)
         self.resolved_config = {
             "pipeline": {"name": name, "version": version, "stages": list(self.stage_names)},
             "extract": dataclasses.asdict(self.extract_settings),
@@ -183,15 +228,26 @@ class Pipeline:
 
     def run(self, document: PlanDocument) -> PlanDocument:
         """Apply every stage in order to an extracted document."""
-        for stage_name, fn in self._steps:
-            try:
-                document = fn(document)
-            except PlanNLPError:
-                raise
-            except Exception as e:  # a bug in a stage: say where it happened
-                raise StageError(stage_name, e, path=document.source.path) from e
-            document = replace(document, stages=document.stages + (stage_name,))
+        with collector_paused():
+            for per_sentence, steps in self._groups:
+                if per_sentence and self.workers is not None and self.workers.worth_it(document):
+                    document = self.workers.run([name for name, _ in steps], document,
+                                                lambda shard, steps=steps: _apply(steps, shard))
+                else:
+                    document = _apply(steps, document)
         return replace(document, models=tuple(sorted(self.models().items())))
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (the pipeline then runs in one process)."""
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def ingest(
         self, source: str | Path | bytes, *, name: str | None = None, metadata: Any = None
@@ -234,6 +290,31 @@ class Pipeline:
         return f"Pipeline({self.name!r}, stages={list(self.stage_names)!r})"
 
 
+def _apply(steps: Iterable[tuple[str, DocumentFn]], document: PlanDocument) -> PlanDocument:
+    for stage_name, fn in steps:
+        try:
+            document = fn(document)
+        except PlanNLPError:
+            raise
+        except Exception as e:  # a bug in a stage: say where it happened
+            raise StageError(stage_name, e, path=document.source.path) from e
+        document = replace(document, stages=document.stages + (stage_name,))
+    return document
+
+
+def _group_steps(steps: list[tuple[str, DocumentFn]], per_sentence: set[str]
+                 ) -> list[tuple[bool, list[tuple[str, DocumentFn]]]]:
+    """Consecutive steps grouped by whether they are per-sentence stages."""
+    groups: list[tuple[bool, list[tuple[str, DocumentFn]]]] = []
+    for step in steps:
+        flag = step[0] in per_sentence
+        if groups and groups[-1][0] == flag:
+            groups[-1][1].append(step)
+        else:
+            groups.append((flag, [step]))
+    return groups
+
+
 class StageError(PlanNLPError):
     """A stage failed unexpectedly (a bug): names the stage so the report can say where."""
 
@@ -245,8 +326,11 @@ class StageError(PlanNLPError):
         super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}", path=path)
 
 
-def load_pipeline(name_or_path: str | Path = "default") -> Pipeline:
-    """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path)."""
+def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1) -> Pipeline:
+    """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path).
+
+    ``workers``: processes for the per-sentence stages of long documents (see :class:`Pipeline`).
+    """
     from .resources import find_pipeline_file
 
     path = find_pipeline_file(name_or_path)
@@ -270,4 +354,5 @@ def load_pipeline(name_or_path: str | Path = "default") -> Pipeline:
         extract=extract,
         name=head.get("name", path.stem),
         version=str(head.get("version", "0")),
+        workers=workers,
     )

@@ -89,7 +89,8 @@ def load_role_model(name: str):
     return load_linear_model(folder)
 
 
-@register_stage("classify_roles", needs=("tokens", "sections"), adds=("roles",), settings=RoleSettings)
+@register_stage("classify_roles", needs=("tokens", "sections"), adds=("roles",), settings=RoleSettings,
+                per_sentence=True)
 def make_classify_roles(settings: RoleSettings) -> Callable[[PlanDocument], PlanDocument]:
     estimator, meta = load_role_model(settings.model)
     model_name = f"{meta.get('name', 'role')}@{meta.get('version', '?')}"

@@ -196,7 +196,8 @@ def load_linker(settings: SdgSettings) -> SdgLinker:
     return SdgLinker(settings, model, meta)
 
 
-@register_stage("link_sdgs", needs=("sentences",), adds=("sdgs",), settings=SdgSettings)
+@register_stage("link_sdgs", needs=("sentences",), adds=("sdgs",), settings=SdgSettings,
+                per_sentence=True)
 def make_link_sdgs(settings: SdgSettings) -> Callable[[PlanDocument], PlanDocument]:
     linker = load_linker(settings)
     kinds = set(settings.kinds)

@@ -1,0 +1,90 @@
+"""Per-sentence stages in worker processes: same document as one process, shards, failures."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from conftest import seed_path
+from plannlp import load_pipeline
+from plannlp.errors import ConfigError
+from plannlp.extract import extract
+from plannlp.model import Token
+from plannlp.pipeline import Pipeline
+from plannlp.workers import pack, shard_bounds, unpack
+
+
+@pytest.fixture(scope="module")
+def two_processes():
+    pipeline = load_pipeline(workers=2)
+    pipeline.workers.min_sentences = 50  # the seeds are shorter than a long plan
+    yield pipeline
+    pipeline.close()
+
+
+@pytest.fixture(scope="module")
+def seed003():
+    return extract(seed_path("003"))
+
+
+def test_two_processes_give_the_document_one_process_gives(two_processes, default_pipeline, seed003):
+    sharded = two_processes.workers.documents_sharded
+    together = two_processes.run(seed003)
+    assert two_processes.workers.documents_sharded == sharded + 1
+    alone = default_pipeline.run(seed003)
+    assert together == alone  # every sentence: tokens, role and probabilities, SDG links
+    assert together.stages == alone.stages == tuple(default_pipeline.stage_names)
+    assert all(type(t) is Token for s in together.sentences for t in s.tokens)
+    assert sum(len(s.tokens) for s in together.sentences) > 20_000
+
+
+def test_short_documents_stay_in_this_process(two_processes):
+    short = extract(seed_path("001"))
+    two_processes.workers.min_sentences = 10_000
+    sharded = two_processes.workers.documents_sharded
+    try:
+        assert two_processes.run(short).sentences
+        assert two_processes.workers.documents_sharded == sharded
+    finally:
+        two_processes.workers.min_sentences = 50
+
+
+def test_shards_are_contiguous_and_of_about_equal_text(default_pipeline, seed003):
+    sentences = Pipeline(["clean", "structure", "segment"]).run(seed003).sentences
+    for parts in (2, 3):
+        bounds = shard_bounds(sentences, parts)
+        assert len(bounds) == parts and bounds[0][0] == 0 and bounds[-1][1] == len(sentences)
+        assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+        lengths = [sum(len(s.text) for s in sentences[a:b]) for a, b in bounds]
+        assert max(lengths) - min(lengths) < 0.05 * sum(lengths)
+    assert shard_bounds(sentences[:1], 2) == [(0, 1), (1, 1)]
+
+
+def test_tokens_survive_packing(default_pipeline):
+    doc = default_pipeline.ingest(seed_path("000"))
+    assert unpack(pack(doc.sentences)) == list(doc.sentences)
+
+
+def test_a_killed_worker_costs_time_not_the_document(seed003, default_pipeline):
+    pipeline = load_pipeline(workers=2)
+    try:
+        pipeline.workers.min_sentences = 50
+        for started in pipeline.workers._started:
+            started.result(timeout=60)
+        for process in pipeline.workers._executor._processes.values():  # the worker's pid
+            os.kill(process.pid, signal.SIGKILL)
+        document = pipeline.run(seed003)
+        assert document == default_pipeline.run(seed003)  # its shard was run here instead
+        assert pipeline.workers.broken and pipeline.workers.documents_sharded == 1
+        pipeline.run(seed003)
+        assert pipeline.workers.documents_sharded == 1  # later documents run here from the start
+    finally:
+        pipeline.close()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, "2"])
+def test_workers_must_be_a_whole_number(workers):
+    with pytest.raises(ConfigError, match="workers"):
+        Pipeline(["clean"], workers=workers)
