@@ -299,6 +299,15 @@ def test_usable_text_layer(text, usable):
     assert pdf_module.has_usable_text(text, ExtractSettings().min_chars_per_page) is usable
 
 
+def test_unreadable_characters_are_exactly_replacement_private_use_and_controls():
+    def unreadable(c: str) -> bool:  # the rule, one character at a time
+        return c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (c < " " and c not in "\n\t")
+
+    for code in [*range(0x10000), 0x1F600, 0x20B9F, 0xF0000]:
+        c = chr(code)
+        assert bool(pdf_module.UNREADABLE.fullmatch(c)) is unreadable(c), hex(code)
+
+
 ROWS_6_1 = [
     ("指標名", "現在値 (H29年3月末)", "中間目標値 (H34年度)", "最終目標値 (H38年度)"),
     ("NPO・ボランティア登録団体数", "93 団体", "105 団体", "113 団体"),

@@ -286,8 +286,9 @@ def tables_on(data: bytes, numbers: list[int]) -> list[Table]:
     return tables
 
 
-def _unreadable(c: str) -> bool:
-    return c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (c < " " and c not in "\n\t")
+#: Unreadable characters: U+FFFD, private use (glyphs without a Unicode map), and control
+#: characters other than tab and newline.
+UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f]")
 
 
 def has_usable_text(text: str, min_chars: int) -> bool:
@@ -295,7 +296,7 @@ def has_usable_text(text: str, min_chars: int) -> bool:
     chars = "".join(text.split())
     if len(chars) < min_chars:
         return False
-    return sum(1 for c in chars if _unreadable(c)) <= MAX_UNREADABLE_SHARE * len(chars)
+    return len(UNREADABLE.findall(chars)) <= MAX_UNREADABLE_SHARE * len(chars)
 
 
 #: What word processors put in /Title instead of a title: "Microsoft Word - 計画.docx".
