@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..errors import NoTextError
 from ..japanese.markers import (
@@ -87,29 +88,37 @@ class Line:
     page_break_before: bool
     blank_before: bool
 
-    @property
+    @cached_property
     def width(self) -> int:
+        """Visual width of the text (computed once: the join decisions ask for it often)."""
         return visual_width(self.text)
 
 
+_LINE_END = re.compile(r"([\n\f])")
+
+
 def split_lines(raw: str) -> list[Line]:
-    """Non-blank lines of ``raw`` with their offsets, and what separated them."""
+    """Non-blank lines of ``raw`` with their offsets, and what separated them.
+
+    Lines end at a line feed or a form feed (a page break).
+    """
     lines: list[Line] = []
     page_break = blank = False
-    for match in re.finditer(r"[^\n\f]*(?:\n|\f|$)", raw):
-        chunk = match.group()
-        body = chunk.rstrip("\n\f")
+    position = 0
+    pieces = _LINE_END.split(raw)  # body, terminator, body, terminator, …, last body
+    for k in range(0, len(pieces), 2):
+        body = pieces[k]
+        end = pieces[k + 1] if k + 1 < len(pieces) else ""
         stripped = body.strip()
         if stripped:
             lead = len(body) - len(body.lstrip())
-            lines.append(Line(match.start() + lead, stripped, page_break, blank))
+            lines.append(Line(position + lead, stripped, page_break, blank))
             page_break = blank = False
-        elif match.end() > match.start():
+        elif body or end:
             blank = True
-        if chunk.endswith("\f"):
+        if end == "\f":
             page_break = True
-        if match.end() == len(raw):
-            break
+        position += len(body) + len(end)
     return lines
 
 
@@ -120,8 +129,12 @@ def is_debris(line: str) -> bool:
     return len(line) == 1 and line not in _PUNCTUATION_ONLY
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _header_key(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+    """What repeats of a running header share: the line without spaces, numbers as ``#``."""
+    return _DIGITS.sub("#", "".join(line.split()))  # split() drops the same spaces as \s+
 
 
 def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettings) -> set[int]:
@@ -134,25 +147,23 @@ def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettin
     first in the document is dropped (the first is usually the real heading it repeats).
     """
     n = len(lines)
+    keys: list[str | None] = [None if debris[i] else _header_key(line.text) for i, line in enumerate(lines)]
     adjacent = [False] * n
     for i, line in enumerate(lines):
         if debris[i]:
             continue
         near_break = line.page_break_before or (i + 1 < n and lines[i + 1].page_break_before)
-        near_debris = any(0 <= j < n and debris[j] for j in (i - 1, i + 1))
+        near_debris = (i > 0 and debris[i - 1]) or (i + 1 < n and debris[i + 1])
         adjacent[i] = near_break or near_debris
     adjacent_counts = Counter(
-        _header_key(line.text)
+        keys[i]
         for i, line in enumerate(lines)
         if adjacent[i] and len(line.text) <= settings.header_max_chars and not ends_sentence(line.text)
     )
     header_keys = {k for k, c in adjacent_counts.items() if c >= settings.header_min_repeats}
     drop: set[int] = set()
     seen: set[str] = set()
-    for i, line in enumerate(lines):
-        if debris[i]:
-            continue
-        key = _header_key(line.text)
+    for i, key in enumerate(keys):
         if key in header_keys:
             if key in seen:
                 drop.add(i)
