@@ -26,7 +26,6 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from ..errors import NoTextError
 from ..japanese.markers import (
@@ -88,9 +87,8 @@ class Line:
     page_break_before: bool
     blank_before: bool
 
-    @cached_property
+    @property
     def width(self) -> int:
-        """Visual width of the text (computed once: the join decisions ask for it often)."""
         return visual_width(self.text)
 
 
@@ -174,33 +172,38 @@ def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettin
 # --- joining ---------------------------------------------------------------------------------
 
 
-def _full_width(lines: list[Line], settings: CleanSettings) -> int:
-    widths = sorted(line.width for line in lines if len(line.text) >= 10)
-    if not widths:
+def _long_line_widths(lines: list[Line], widths: list[int]) -> list[int]:
+    """Widths of the lines of at least 10 characters (the ones that tell the layout)."""
+    return [width for line, width in zip(lines, widths, strict=True) if len(line.text) >= 10]
+
+
+def _full_width(lines: list[Line], widths: list[int], settings: CleanSettings) -> int:
+    long_widths = sorted(_long_line_widths(lines, widths))
+    if not long_widths:
         return 0
-    return widths[min(len(widths) - 1, int(len(widths) * settings.full_width_percentile))]
+    return long_widths[min(len(long_widths) - 1, int(len(long_widths) * settings.full_width_percentile))]
 
 
-def _is_wrapped(line: Line, full_width: int, settings: CleanSettings) -> bool:
+def _is_wrapped(line: Line, width: int, full_width: int, settings: CleanSettings) -> bool:
     return (
-        line.width >= settings.min_wrapped_width
-        and line.width >= settings.wrap_ratio * full_width
+        width >= settings.min_wrapped_width
+        and width >= settings.wrap_ratio * full_width
         and not ends_sentence(line.text)
     )
 
 
-def _layout(lines: list[Line], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
+def _layout(lines: list[Line], widths: list[int], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
     """(fixed_width, blank_separated) of a text layer.
 
     *Fixed width*: lines are cut at the page width, so almost none is wider than the full
     width and many are close to it (a PDF text layer: seeds 002, the PDF fixtures).
     *Blank separated*: paragraphs are separated by blank lines (seeds 000, 001, 003, 004).
     """
-    widths = [line.width for line in lines if len(line.text) >= 10]
-    if not widths or not full_width:
+    long_widths = _long_line_widths(lines, widths)
+    if not long_widths or not full_width:
         return False, False
-    over = sum(w > settings.fixed_width_tolerance * full_width for w in widths) / len(widths)
-    near = sum(w >= settings.wrap_ratio * full_width for w in widths) / len(widths)
+    over = sum(w > settings.fixed_width_tolerance * full_width for w in long_widths) / len(long_widths)
+    near = sum(w >= settings.wrap_ratio * full_width for w in long_widths) / len(long_widths)
     fixed = over <= settings.fixed_width_max_over and near >= settings.fixed_width_min_near
     blank_separated = sum(line.blank_before for line in lines[1:]) / max(len(lines) - 1, 1) >= 0.5
     return fixed, blank_separated
@@ -208,9 +211,10 @@ def _layout(lines: list[Line], full_width: int, settings: CleanSettings) -> tupl
 
 def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
     """For each line, whether it continues the previous line (True) or starts a new one."""
-    full = _full_width(lines, settings)
-    fixed, blank_separated = _layout(lines, full, settings)
-    wrapped = [_is_wrapped(line, full, settings) for line in lines]
+    widths = [line.width for line in lines]  # once: every step below needs them
+    full = _full_width(lines, widths, settings)
+    fixed, blank_separated = _layout(lines, widths, full, settings)
+    wrapped = [_is_wrapped(line, width, full, settings) for line, width in zip(lines, widths, strict=True)]
     followers = [lines[i + 1] for i in range(len(lines) - 1) if wrapped[i]]
     double_spaced = bool(followers) and (
         sum(f.blank_before for f in followers) / len(followers) >= settings.double_spaced_share
