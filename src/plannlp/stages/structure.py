@@ -109,6 +109,7 @@ def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...
     stack: list[tuple[_Heading, str, list[int]]] = []  # (heading, id, child counter)
     top_counter = [0]
     ends: dict[str, int] = {}
+    role_hint_of: dict[str, Role | None] = {}  # by section id, to inherit from the parent
     for heading, hint in zip(headings, hints, strict=True):
         while stack and stack[-1][0].rank >= heading.rank:
             closed, closed_id, _ = stack.pop()
@@ -117,8 +118,9 @@ def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...
         counter[0] += 1
         section_id = (stack[-1][1] + "." if stack else "sec-") + str(counter[0])
         parent = stack[-1][1] if stack else None
-        if hint is None and stack:
-            hint = next((s.role_hint for s in reversed(sections) if s.id == parent), None)
+        if hint is None and parent is not None:
+            hint = role_hint_of[parent]
+        role_hint_of[section_id] = hint
         sections.append(Section(section_id, heading.title, len(stack) + 1, heading.marker,
                                 heading.start, heading.end, heading.start, parent, hint))
         stack.append((heading, section_id, [0]))
@@ -148,7 +150,7 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         if "計画" in line and len(line) <= 40 and section_role_title(line) is None
     ]
     title = " ".join(dict.fromkeys(title_lines[:2])) or (sections[0].title if sections else None)
-    counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(text))
+    counts = Counter(_MUNICIPALITY.findall(text))
     for generic in _GENERIC_PLACES:
         counts.pop(generic, None)
     municipality = counts.most_common(1)[0][0] if counts else None
