@@ -54,15 +54,23 @@ def jsonld_of(documents: Sequence[PlanDocument]) -> dict:
     return {"@context": objects[0]["@context"], "@graph": graph}
 
 
-def indented_json(value: object) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text about twice as fast.
+#: Since Python 3.13 json's C encoder writes indented JSON itself (gh-95382), faster than
+#: :func:`indented_json` can in Python.
+_JSON_C_ENCODER_INDENTS = sys.version_info >= (3, 13)
 
-    With ``indent`` set, :mod:`json` cannot use its C encoder and its pure-Python one yields
-    one small string per token; this builds the same text with one append per key or item.
+
+def indented_json(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, the same text faster.
+
+    Before Python 3.13, :mod:`json` cannot use its C encoder when ``indent`` is set, and its
+    pure-Python one yields one small string per token (and ``json.dump`` writes each to the
+    file); this builds the same text with one append per key or item, about 1.5x as fast.
     It follows json's rules for scalars (``true``, ``null``, ``NaN``, ``float.__repr__`` …)
     and non-string keys, and raises the same TypeError for values JSON cannot hold
     (tests/export/test_json_text.py checks it against :func:`json.dumps`).
     """
+    if _JSON_C_ENCODER_INDENTS:
+        return json.dumps(value, ensure_ascii=False, indent=2)
     out: list[str] = []
     _append_json(value, "", out)
     return "".join(out)
