@@ -54,20 +54,19 @@ _BARE_MARKER = re.compile(r"^(?:\d{1,2}\s*[－\-]\s*\d{1,2}|【\s*施策\s*\d+\s
 
 
 def find_headings(text: str, settings: StructureSettings) -> list[_Heading]:
-    lines = []
+    lines = []  # (start, line, stripped line)
     position = 0
     for line in text.split("\n"):
-        lines.append((position, line))
+        lines.append((position, line, line.strip()))
         position += len(line) + 1
     headings: list[_Heading] = []
     skip_next = False
     last_title_rank3: str | None = None  # marker of the latest rank-3 heading
-    for i, (start, line) in enumerate(lines):
+    for i, (start, line, stripped) in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
-        stripped = line.strip()
-        next_line = lines[i + 1][1].strip() if i + 1 < len(lines) else None
+        next_line = lines[i + 1][2] if i + 1 < len(lines) else None
         if _BARE_MARKER.match(stripped) and next_line and match_heading(stripped + " " + next_line):
             # "6-2" / "【施策 1－1】" on a line of its own, the title on the next line
             found = match_heading(stripped + " " + next_line)
@@ -105,7 +104,7 @@ def _role_hints(headings: list[_Heading]) -> list[Role | None]:
 def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...]:
     headings = find_headings(text, settings)
     hints = _role_hints(headings)
-    sections: list[Section] = []
+    opened: list[tuple] = []  # (id, title, level, marker, start, heading_end, parent, role_hint)
     stack: list[tuple[_Heading, str, list[int]]] = []  # (heading, id, child counter)
     top_counter = [0]
     ends: dict[str, int] = {}
@@ -121,12 +120,13 @@ def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...
         if hint is None and parent is not None:
             hint = role_hint_of[parent]
         role_hint_of[section_id] = hint
-        sections.append(Section(section_id, heading.title, len(stack) + 1, heading.marker,
-                                heading.start, heading.end, heading.start, parent, hint))
+        opened.append((section_id, heading.title, len(stack) + 1, heading.marker,
+                       heading.start, heading.end, parent, hint))
         stack.append((heading, section_id, [0]))
     for _, open_id, _ in stack:
         ends[open_id] = len(text)
-    return tuple(replace(s, end=ends[s.id]) for s in sections)
+    return tuple(Section(section_id, title, level, marker, start, heading_end, ends[section_id], parent, hint)
+                 for section_id, title, level, marker, start, heading_end, parent, hint in opened)
 
 
 # --- metadata ----------------------------------------------------------------------------------
