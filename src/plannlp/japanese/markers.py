@@ -48,9 +48,13 @@ NUMBERED_WEAK = re.compile(r"\s*\d{1,2}(?:[-－]\d{1,2})?[\s.．、]\s*(?=\S)")
 ITEM_PREFIX = re.compile(r"\s*(?:\d{1,2}(?:[-－]\d{1,2})?|[" + _KATAKANA_ITEM + r"])[ 　]")
 
 
+#: Any strong marker: a bullet, a footnote mark, a strong numbered item or a markdown bullet.
+STRONG_MARKER = re.compile("|".join(f"(?:{marker.pattern})"
+                                    for marker in (BULLET, FOOTNOTE, NUMBERED_STRONG, MARKDOWN_BULLET)))
+
+
 def starts_with_strong_marker(line: str) -> bool:
-    return bool(BULLET.match(line) or FOOTNOTE.match(line) or NUMBERED_STRONG.match(line)
-                or MARKDOWN_BULLET.match(line))
+    return bool(STRONG_MARKER.match(line))
 
 
 def starts_with_weak_marker(line: str) -> bool:

@@ -15,10 +15,16 @@ line                                                            sentences
 
 from __future__ import annotations
 
+import re
+
 from .markers import CLOSING, SENTENCE_END
 
 OPENING = "「『（(【〔"
 _PAIRS = {"」": "「", "』": "『", "）": "（", ")": "(", "】": "【", "〕": "〔"}
+#: The characters that matter for boundaries (the rest of a line is skipped over).
+_MARKS = re.compile("[" + re.escape(OPENING + "".join(_PAIRS) + SENTENCE_END) + "]")
+#: End marks and closing brackets right after an end mark, which belong to the sentence.
+_END_RUN = re.compile("[" + re.escape(SENTENCE_END + CLOSING) + "]*")
 
 
 def split_sentences(line: str) -> list[tuple[int, int]]:
@@ -26,24 +32,21 @@ def split_sentences(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
-    i, n = 0, len(line)
-    while i < n:
+    for mark in _MARKS.finditer(line):
+        i = mark.start()
+        if i < start:
+            continue  # part of the end run of the sentence just cut
         c = line[i]
         if c in OPENING:
             depth += 1
         elif c in _PAIRS and depth > 0:
             depth -= 1
         elif c in SENTENCE_END and depth == 0:
-            j = i + 1
-            while j < n and (line[j] in SENTENCE_END or line[j] in CLOSING):
-                j += 1
-            spans.append((start, j))
-            start = j
-            i = j
-            continue
-        i += 1
-    if start < n:
-        spans.append((start, n))
+            end = _END_RUN.match(line, i + 1).end()
+            spans.append((start, end))
+            start = end
+    if start < len(line):
+        spans.append((start, len(line)))
     return [_strip(line, a, b) for a, b in spans if line[a:b].strip()]
 
 

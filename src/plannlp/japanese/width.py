@@ -70,6 +70,19 @@ def fold(text: str, start: int = 0) -> tuple[str, list[int]]:
     return folded, [start + i for i in index]
 
 
+class _CharWidths(dict):
+    """The display width of every character seen so far, looked up on first sight:
+    2 if its East Asian Width is W (wide) or F (full-width), else 1."""
+
+    def __missing__(self, char: str) -> int:
+        width = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        self[char] = width
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def visual_width(text: str) -> int:
     """Display width: 2 for full-width/wide characters, 1 otherwise (as laid out on a page)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))

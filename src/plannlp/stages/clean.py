@@ -92,24 +92,31 @@ class Line:
         return visual_width(self.text)
 
 
+_LINE_END = re.compile(r"([\n\f])")
+
+
 def split_lines(raw: str) -> list[Line]:
-    """Non-blank lines of ``raw`` with their offsets, and what separated them."""
+    """Non-blank lines of ``raw`` with their offsets, and what separated them.
+
+    Lines end at a line feed or a form feed (a page break).
+    """
     lines: list[Line] = []
     page_break = blank = False
-    for match in re.finditer(r"[^\n\f]*(?:\n|\f|$)", raw):
-        chunk = match.group()
-        body = chunk.rstrip("\n\f")
+    position = 0
+    pieces = _LINE_END.split(raw)  # body, terminator, body, terminator, …, last body
+    for k in range(0, len(pieces), 2):
+        body = pieces[k]
+        end = pieces[k + 1] if k + 1 < len(pieces) else ""
         stripped = body.strip()
         if stripped:
             lead = len(body) - len(body.lstrip())
-            lines.append(Line(match.start() + lead, stripped, page_break, blank))
+            lines.append(Line(position + lead, stripped, page_break, blank))
             page_break = blank = False
-        elif match.end() > match.start():
+        elif body or end:
             blank = True
-        if chunk.endswith("\f"):
+        if end == "\f":
             page_break = True
-        if match.end() == len(raw):
-            break
+        position += len(body) + len(end)
     return lines
 
 
@@ -120,8 +127,12 @@ def is_debris(line: str) -> bool:
     return len(line) == 1 and line not in _PUNCTUATION_ONLY
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _header_key(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+    """What repeats of a running header share: the line without spaces, numbers as ``#``."""
+    return _DIGITS.sub("#", "".join(line.split()))  # split() drops the same spaces as \s+
 
 
 def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettings) -> set[int]:
@@ -134,25 +145,23 @@ def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettin
     first in the document is dropped (the first is usually the real heading it repeats).
     """
     n = len(lines)
+    keys: list[str | None] = [None if debris[i] else _header_key(line.text) for i, line in enumerate(lines)]
     adjacent = [False] * n
     for i, line in enumerate(lines):
         if debris[i]:
             continue
         near_break = line.page_break_before or (i + 1 < n and lines[i + 1].page_break_before)
-        near_debris = any(0 <= j < n and debris[j] for j in (i - 1, i + 1))
+        near_debris = (i > 0 and debris[i - 1]) or (i + 1 < n and debris[i + 1])
         adjacent[i] = near_break or near_debris
     adjacent_counts = Counter(
-        _header_key(line.text)
+        keys[i]
         for i, line in enumerate(lines)
         if adjacent[i] and len(line.text) <= settings.header_max_chars and not ends_sentence(line.text)
     )
     header_keys = {k for k, c in adjacent_counts.items() if c >= settings.header_min_repeats}
     drop: set[int] = set()
     seen: set[str] = set()
-    for i, line in enumerate(lines):
-        if debris[i]:
-            continue
-        key = _header_key(line.text)
+    for i, key in enumerate(keys):
         if key in header_keys:
             if key in seen:
                 drop.add(i)
@@ -163,33 +172,38 @@ def running_headers(lines: list[Line], debris: list[bool], settings: CleanSettin
 # --- joining ---------------------------------------------------------------------------------
 
 
-def _full_width(lines: list[Line], settings: CleanSettings) -> int:
-    widths = sorted(line.width for line in lines if len(line.text) >= 10)
-    if not widths:
+def _long_line_widths(lines: list[Line], widths: list[int]) -> list[int]:
+    """Widths of the lines of at least 10 characters (the ones that tell the layout)."""
+    return [width for line, width in zip(lines, widths, strict=True) if len(line.text) >= 10]
+
+
+def _full_width(lines: list[Line], widths: list[int], settings: CleanSettings) -> int:
+    long_widths = sorted(_long_line_widths(lines, widths))
+    if not long_widths:
         return 0
-    return widths[min(len(widths) - 1, int(len(widths) * settings.full_width_percentile))]
+    return long_widths[min(len(long_widths) - 1, int(len(long_widths) * settings.full_width_percentile))]
 
 
-def _is_wrapped(line: Line, full_width: int, settings: CleanSettings) -> bool:
+def _is_wrapped(line: Line, width: int, full_width: int, settings: CleanSettings) -> bool:
     return (
-        line.width >= settings.min_wrapped_width
-        and line.width >= settings.wrap_ratio * full_width
+        width >= settings.min_wrapped_width
+        and width >= settings.wrap_ratio * full_width
         and not ends_sentence(line.text)
     )
 
 
-def _layout(lines: list[Line], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
+def _layout(lines: list[Line], widths: list[int], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
     """(fixed_width, blank_separated) of a text layer.
 
     *Fixed width*: lines are cut at the page width, so almost none is wider than the full
     width and many are close to it (a PDF text layer: seeds 002, the PDF fixtures).
     *Blank separated*: paragraphs are separated by blank lines (seeds 000, 001, 003, 004).
     """
-    widths = [line.width for line in lines if len(line.text) >= 10]
-    if not widths or not full_width:
+    long_widths = _long_line_widths(lines, widths)
+    if not long_widths or not full_width:
         return False, False
-    over = sum(w > settings.fixed_width_tolerance * full_width for w in widths) / len(widths)
-    near = sum(w >= settings.wrap_ratio * full_width for w in widths) / len(widths)
+    over = sum(w > settings.fixed_width_tolerance * full_width for w in long_widths) / len(long_widths)
+    near = sum(w >= settings.wrap_ratio * full_width for w in long_widths) / len(long_widths)
     fixed = over <= settings.fixed_width_max_over and near >= settings.fixed_width_min_near
     blank_separated = sum(line.blank_before for line in lines[1:]) / max(len(lines) - 1, 1) >= 0.5
     return fixed, blank_separated
@@ -197,9 +211,10 @@ def _layout(lines: list[Line], full_width: int, settings: CleanSettings) -> tupl
 
 def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
     """For each line, whether it continues the previous line (True) or starts a new one."""
-    full = _full_width(lines, settings)
-    fixed, blank_separated = _layout(lines, full, settings)
-    wrapped = [_is_wrapped(line, full, settings) for line in lines]
+    widths = [line.width for line in lines]  # once: every step below needs them
+    full = _full_width(lines, widths, settings)
+    fixed, blank_separated = _layout(lines, widths, full, settings)
+    wrapped = [_is_wrapped(line, width, full, settings) for line, width in zip(lines, widths, strict=True)]
     followers = [lines[i + 1] for i in range(len(lines) - 1) if wrapped[i]]
     double_spaced = bool(followers) and (
         sum(f.blank_before for f in followers) / len(followers) >= settings.double_spaced_share

@@ -41,6 +41,13 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _end_before_spaces(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())``, without copying the text before ``end``."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _cut_long(start: int, end: int, text: str, limit: int) -> list[tuple[int, int]]:
     if end - start <= limit:
         return [(start, end)]
@@ -71,7 +78,7 @@ def segment_text(text: str, sections: tuple[Section, ...], settings: SegmentSett
             end = heading_ends[line_start]
             skip_until = end
             a, b = line_start + (len(line) - len(line.lstrip())), end
-            spans.append((a, len(text[:b].rstrip()) if b <= len(text) else b, "heading"))
+            spans.append((a, _end_before_spaces(text, b) if b <= len(text) else b, "heading"))
             continue
         if "\t" in line:
             stripped = line.strip()

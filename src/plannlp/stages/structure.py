@@ -54,20 +54,19 @@ _BARE_MARKER = re.compile(r"^(?:\d{1,2}\s*[－\-]\s*\d{1,2}|【\s*施策\s*\d+\s
 
 
 def find_headings(text: str, settings: StructureSettings) -> list[_Heading]:
-    lines = []
+    lines = []  # (start, line, stripped line)
     position = 0
     for line in text.split("\n"):
-        lines.append((position, line))
+        lines.append((position, line, line.strip()))
         position += len(line) + 1
     headings: list[_Heading] = []
     skip_next = False
     last_title_rank3: str | None = None  # marker of the latest rank-3 heading
-    for i, (start, line) in enumerate(lines):
+    for i, (start, line, stripped) in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
-        stripped = line.strip()
-        next_line = lines[i + 1][1].strip() if i + 1 < len(lines) else None
+        next_line = lines[i + 1][2] if i + 1 < len(lines) else None
         if _BARE_MARKER.match(stripped) and next_line and match_heading(stripped + " " + next_line):
             # "6-2" / "【施策 1－1】" on a line of its own, the title on the next line
             found = match_heading(stripped + " " + next_line)
@@ -105,10 +104,11 @@ def _role_hints(headings: list[_Heading]) -> list[Role | None]:
 def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...]:
     headings = find_headings(text, settings)
     hints = _role_hints(headings)
-    sections: list[Section] = []
+    opened: list[tuple] = []  # (id, title, level, marker, start, heading_end, parent, role_hint)
     stack: list[tuple[_Heading, str, list[int]]] = []  # (heading, id, child counter)
     top_counter = [0]
     ends: dict[str, int] = {}
+    role_hint_of: dict[str, Role | None] = {}  # by section id, to inherit from the parent
     for heading, hint in zip(headings, hints, strict=True):
         while stack and stack[-1][0].rank >= heading.rank:
             closed, closed_id, _ = stack.pop()
@@ -117,14 +117,16 @@ def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...
         counter[0] += 1
         section_id = (stack[-1][1] + "." if stack else "sec-") + str(counter[0])
         parent = stack[-1][1] if stack else None
-        if hint is None and stack:
-            hint = next((s.role_hint for s in reversed(sections) if s.id == parent), None)
-        sections.append(Section(section_id, heading.title, len(stack) + 1, heading.marker,
-                                heading.start, heading.end, heading.start, parent, hint))
+        if hint is None and parent is not None:
+            hint = role_hint_of[parent]
+        role_hint_of[section_id] = hint
+        opened.append((section_id, heading.title, len(stack) + 1, heading.marker,
+                       heading.start, heading.end, parent, hint))
         stack.append((heading, section_id, [0]))
     for _, open_id, _ in stack:
         ends[open_id] = len(text)
-    return tuple(replace(s, end=ends[s.id]) for s in sections)
+    return tuple(Section(section_id, title, level, marker, start, heading_end, ends[section_id], parent, hint)
+                 for section_id, title, level, marker, start, heading_end, parent, hint in opened)
 
 
 # --- metadata ----------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         if "計画" in line and len(line) <= 40 and section_role_title(line) is None
     ]
     title = " ".join(dict.fromkeys(title_lines[:2])) or (sections[0].title if sections else None)
-    counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(text))
+    counts = Counter(_MUNICIPALITY.findall(text))
     for generic in _GENERIC_PLACES:
         counts.pop(generic, None)
     municipality = counts.most_common(1)[0][0] if counts else None
