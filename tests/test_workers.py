@@ -7,19 +7,20 @@ import signal
 
 import pytest
 
-from conftest import seed_path
+from conftest import FIXTURES, seed_path
 from plannlp import load_pipeline
-from plannlp.errors import ConfigError
+from plannlp.errors import ConfigError, NeedsOCRError
 from plannlp.extract import extract
 from plannlp.model import Token
 from plannlp.pipeline import Pipeline
-from plannlp.workers import pack, shard_bounds, unpack
+from plannlp.workers import pack, page_bounds, shard_bounds, unpack
 
 
 @pytest.fixture(scope="module")
 def two_processes():
     pipeline = load_pipeline(workers=2)
     pipeline.workers.min_sentences = 50  # the seeds are shorter than a long plan
+    pipeline.workers.min_pages = 2  # and the PDF fixtures than a long PDF
     yield pipeline
     pipeline.close()
 
@@ -38,6 +39,22 @@ def test_two_processes_give_the_document_one_process_gives(two_processes, defaul
     assert together.stages == alone.stages == tuple(default_pipeline.stage_names)
     assert all(type(t) is Token for s in together.sentences for t in s.tokens)
     assert sum(len(s.tokens) for s in together.sentences) > 20_000
+
+
+def test_pdf_pages_read_in_two_processes_give_the_same_document(two_processes, default_pipeline):
+    """Seed 002's fixture: the worker reads pages 3–4, with the one-character vertical label
+    in a font the PDF does not embed (the worker configures PDFium's fonts too)."""
+    pdf = FIXTURES / "pdf" / "seed002_layout.pdf"
+    shared = two_processes.workers.pdfs_shared
+    together = two_processes.ingest(pdf)
+    assert two_processes.workers.pdfs_shared == shared + 1
+    assert together == default_pipeline.ingest(pdf)
+    assert "基\n本\n構\n想" in together.raw_text
+
+
+def test_an_image_only_pdf_read_in_two_processes_still_needs_ocr(two_processes):
+    with pytest.raises(NeedsOCRError, match="None of its 2 page"):
+        two_processes.ingest(FIXTURES / "pdf" / "image_only.pdf")
 
 
 def test_short_documents_stay_in_this_process(two_processes):
@@ -62,6 +79,11 @@ def test_shards_are_contiguous_and_of_about_equal_text(default_pipeline, seed003
     assert shard_bounds(sentences[:1], 2) == [(0, 1), (1, 1)]
 
 
+def test_page_ranges_cover_every_page_once():
+    assert page_bounds(240, 2) == [(0, 120), (120, 240)]
+    assert page_bounds(65, 3) == [(0, 22), (22, 43), (43, 65)]
+
+
 def test_tokens_survive_packing(default_pipeline):
     doc = default_pipeline.ingest(seed_path("000"))
     assert unpack(pack(doc.sentences)) == list(doc.sentences)
@@ -75,11 +97,16 @@ def test_a_killed_worker_costs_time_not_the_document(seed003, default_pipeline):
             started.result(timeout=60)
         for process in pipeline.workers._executor._processes.values():  # the worker's pid
             os.kill(process.pid, signal.SIGKILL)
+        pdf = FIXTURES / "pdf" / "seed002_layout.pdf"
+        pipeline.workers.min_pages = 2
+        assert pipeline.ingest(pdf) == default_pipeline.ingest(pdf)  # pages 3–4 were read here
         document = pipeline.run(seed003)
         assert document == default_pipeline.run(seed003)  # its shard was run here instead
-        assert pipeline.workers.broken and pipeline.workers.documents_sharded == 1
+        assert pipeline.workers.broken and pipeline.workers.documents_sharded <= 1
+        sharded, shared = pipeline.workers.documents_sharded, pipeline.workers.pdfs_shared
         pipeline.run(seed003)
-        assert pipeline.workers.documents_sharded == 1  # later documents run here from the start
+        pipeline.ingest(pdf)
+        assert (pipeline.workers.documents_sharded, pipeline.workers.pdfs_shared) == (sharded, shared)
     finally:
         pipeline.close()
 

@@ -139,8 +139,9 @@ def collector_paused() -> Iterator[None]:
 class Pipeline:
     """An ordered list of built stages. Build once, run over many documents.
 
-    ``workers`` > 1 runs the per-sentence stages of long documents in that many processes
-    (this one included; see :mod:`plannlp.workers`). The output does not depend on it. Call
+    ``workers`` > 1 reads long PDFs and runs the per-sentence stages of long documents in that
+    many processes (this one included; see :mod:`plannlp.workers`). The output does not
+    depend on it. Call
     :meth:`close` (or use the pipeline as a context manager) to stop the workers early;
     they also stop when the program ends.
     """
@@ -193,9 +194,9 @@ class Pipeline:
         self._groups = _group_steps(self._steps, set(per_sentence))
         self.workers = None
         if workers > 1 and per_sentence:
-            from .workers import SentenceWorkers
+            from .workers import DocumentWorkers
 
-            self.workers = SentenceWorkers(list(per_sentence.items()), workers)
+            self.workers = DocumentWorkers(list(per_sentence.items()), workers)
         self.resolved_config = {
             "pipeline": {"name": name, "version": version, "stages": list(self.stage_names)},
             "extract": dataclasses.asdict(self.extract_settings),
@@ -255,8 +256,13 @@ class Pipeline:
         """Extract ``source`` (a path, ``-`` for stdin, or bytes) and run the pipeline over it."""
         from .extract import extract
 
-        document = extract(source, name=name, settings=self.extract_settings, metadata=metadata)
+        document = extract(source, name=name, settings=self.extract_settings, metadata=metadata,
+                           page_reader=self._page_reader)
         return self.run(document)
+
+    @property
+    def _page_reader(self):
+        return self.workers.read_pdf_pages if self.workers is not None else None
 
     def ingest_safely(self, path: str | Path, *, metadata: Any = None) -> IngestResult:
         """Like :meth:`ingest`, but any failure becomes a result with status ``failed``.
@@ -273,7 +279,8 @@ class Pipeline:
                                 seconds=time.perf_counter() - start)
 
         try:
-            document = extract(path, settings=self.extract_settings, metadata=metadata)
+            document = extract(path, settings=self.extract_settings, metadata=metadata,
+                               page_reader=self._page_reader)
         except PlanNLPError as e:
             return failed(e, "extract")
         except Exception as e:  # a bug while reading: report it, keep the batch alive

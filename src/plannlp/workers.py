@@ -1,4 +1,4 @@
-"""Worker processes for the per-sentence stages of a long document.
+"""Worker processes for one long document: its PDF pages and its per-sentence stages.
 
 A stage registered with ``per_sentence=True`` (tokenize, classify_roles, link_sdgs) computes
 each sentence's fields from that sentence and from document-level fields it does not change,
@@ -6,14 +6,19 @@ and changes nothing but ``sentences``. A run of such stages can therefore be app
 of a document's sentences independently and the parts put back in order: the result is the
 document a one-process run gives (tested).
 
-:class:`SentenceWorkers` keeps ``processes - 1`` worker processes, each of which builds the
-stages once when it starts (MeCab, Sudachi and the models: about a second). Workers are started
+:class:`DocumentWorkers` keeps ``processes - 1`` worker processes, each of which builds the
+stages once when it starts (MeCab, Sudachi and the models: about 0.3 s). Workers are started
 with ``spawn`` (safe whatever threads or libraries the calling process has) as soon as the pool
-is made, so their start-up overlaps with the extraction and cleanup of the first document.
-For a document with at least ``min_sentences`` sentences, the sentences are cut into as many
-shards of about equal text length as there are processes; the workers take all but the first,
-this process takes the first. A shard that fails in a worker (an exception, a worker killed by
-the system) is run again here, so a user sees the error a one-process run gives.
+is made, so their start-up overlaps with the extraction of the first document.
+
+* A PDF of at least ``min_pages`` pages is read in as many page ranges as there are processes
+  (:meth:`DocumentWorkers.read_pdf_pages`); each process opens the PDF itself.
+* For a document with at least ``min_sentences`` sentences, the sentences are cut into as
+  many shards of about equal text length as there are processes (:meth:`DocumentWorkers.run`).
+
+The workers take all parts but the first, this process takes the first. A part that fails in
+a worker (an exception, a worker killed by the system) is done again here, so a user sees the
+error a one-process run gives.
 
 Tokens travel back as plain tuples and are rebuilt as :class:`~plannlp.model.Token` here:
 pickling NamedTuples one by one costs several times more.
@@ -34,6 +39,8 @@ from .model import PlanDocument, Sentence, Token
 #: Documents with fewer sentences run in one process: below this the cost of shipping the
 #: shards (about 20 µs per sentence) outweighs the work saved.
 MIN_SENTENCES = 1500
+#: PDFs with fewer pages are read in one process (a page takes about 2 ms).
+MIN_PAGES = 64
 
 StageRunner = Callable[[PlanDocument], PlanDocument]
 
@@ -72,6 +79,12 @@ def unpack(packed: Sequence[tuple[Sentence, tuple]]) -> list[Sentence]:
             for s, rows in packed]
 
 
+def page_bounds(count: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ``[start, stop)`` ranges of ``count`` pages, of about equal size."""
+    cuts = [round(count * k / parts) for k in range(parts + 1)]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
 def shard_bounds(sentences: Sequence[Sentence], parts: int) -> list[tuple[int, int]]:
     """``parts`` contiguous ``[start, end)`` index ranges of about equal text length."""
     total = sum(len(s.text) for s in sentences)
@@ -85,15 +98,16 @@ def shard_bounds(sentences: Sequence[Sentence], parts: int) -> list[tuple[int, i
     return bounds
 
 
-class SentenceWorkers:
-    """A pool of worker processes for the per-sentence stages (see the module docstring)."""
+class DocumentWorkers:
+    """A pool of worker processes for long documents (see the module docstring)."""
 
     def __init__(self, stages: Sequence[tuple[str, Any]], processes: int, *,
-                 min_sentences: int = MIN_SENTENCES) -> None:
+                 min_sentences: int = MIN_SENTENCES, min_pages: int = MIN_PAGES) -> None:
         if processes < 2:
-            raise ValueError("SentenceWorkers needs at least 2 processes (this one and a worker).")
+            raise ValueError("DocumentWorkers needs at least 2 processes (this one and a worker).")
         self.processes = processes
         self.min_sentences = min_sentences
+        self.min_pages = min_pages
         self._executor = ProcessPoolExecutor(
             max_workers=processes - 1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker, initargs=(list(stages),),
@@ -102,6 +116,7 @@ class SentenceWorkers:
         self._started = [self._executor.submit(_ready) for _ in range(processes - 1)]
         self.broken = False  # a worker died: the pool is unusable, documents run here
         self.documents_sharded = 0
+        self.pdfs_shared = 0
 
     def worth_it(self, document: PlanDocument) -> bool:
         return not self.broken and len(document.sentences) >= self.min_sentences
@@ -115,23 +130,44 @@ class SentenceWorkers:
         """
         bounds = shard_bounds(document.sentences, self.processes)
         shards = [replace(document, sentences=document.sentences[a:b]) for a, b in bounds]
-        futures = [self._submit(names, shard) for shard in shards[1:]]
+        futures = [self._submit(_run_shard, list(names), shard) for shard in shards[1:]]
         first = run_here(shards[0])
         sentences = list(first.sentences)
         for shard, future in zip(shards[1:], futures, strict=True):
-            try:
-                if future is None:
-                    raise BrokenProcessPool("the pool stopped before the shard was sent")
-                sentences.extend(unpack(future.result()))
-            except Exception as e:  # the worker failed: run the shard here, where errors are reported
-                self.broken = self.broken or isinstance(e, BrokenProcessPool)
-                sentences.extend(run_here(shard).sentences)
+            redo_here = lambda shard=shard: pack(run_here(shard).sentences)  # noqa: E731
+            sentences.extend(unpack(self._result(future, redo_here)))
         self.documents_sharded += 1
         return replace(first, sentences=tuple(sentences))
 
-    def _submit(self, names: Sequence[str], shard: PlanDocument) -> Future | None:
+    def read_pdf_pages(self, data: bytes, path: str, settings: Any, count: int,
+                       read_here: Callable[[int, int], list]) -> list:
+        """Pages ``[0, count)`` of a PDF, read in page ranges (a
+        :data:`plannlp.extract.pdf.PageReader`); ``read_here(start, stop)`` reads here."""
+        from .extract.pdf import read_page_range
+
+        if self.broken or count < self.min_pages:
+            return read_here(0, count)
+        bounds = page_bounds(count, self.processes)
+        futures = [self._submit(read_page_range, data, path, settings, a, b) for a, b in bounds[1:]]
+        reads = read_here(*bounds[0])
+        for (a, b), future in zip(bounds[1:], futures, strict=True):
+            reads.extend(self._result(future, lambda a=a, b=b: read_here(a, b)))
+        self.pdfs_shared += 1
+        return reads
+
+    def _result(self, future: Future | None, redo_here: Callable[[], list]) -> list:
+        """A worker's result, or the same part done again here if the worker failed."""
         try:
-            return self._executor.submit(_run_shard, list(names), shard)
+            if future is None:
+                raise BrokenProcessPool("the pool stopped before the part was sent")
+            return future.result()
+        except Exception as e:  # here, errors are reported as a one-process run reports them
+            self.broken = self.broken or isinstance(e, BrokenProcessPool)
+            return redo_here()
+
+    def _submit(self, fn: Callable, *args: Any) -> Future | None:
+        try:
+            return self._executor.submit(fn, *args)
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down
             self.broken = True
             return None

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import CorruptPDFError, EmptyFileError, FileNotFound
 from ..model import DocumentMetadata, Page, PlanDocument, Source
 from ..pipeline import ExtractSettings
-from .pdf import extract_pdf
+from .pdf import PageReader, extract_pdf
 from .text import extract_text
 
 PDF_MAGIC = b"%PDF-"
@@ -67,8 +67,13 @@ def extract(
     name: str | None = None,
     settings: ExtractSettings | None = None,
     metadata: DocumentMetadata | None = None,
+    page_reader: PageReader | None = None,
 ) -> PlanDocument:
-    """Read ``source`` into a PlanDocument (raw text, pages, tables, metadata)."""
+    """Read ``source`` into a PlanDocument (raw text, pages, tables, metadata).
+
+    ``page_reader`` reads a PDF's pages in several processes (see
+    :meth:`plannlp.workers.DocumentWorkers.read_pdf_pages`); the result is the same.
+    """
     settings = settings or ExtractSettings()
     data, path, display = read_source(source, name)
     if not data:
@@ -83,7 +88,7 @@ def extract(
             "The file is named .pdf but is not a PDF (it does not start with %PDF-).", path=path
         )
     if media_type == "application/pdf":
-        extracted = extract_pdf(data, path, settings)
+        extracted = extract_pdf(data, path, settings, page_reader=page_reader)
         doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
                            tables=extracted.tables, warnings=extracted.warnings,
                            metadata=DocumentMetadata(title=extracted.title))

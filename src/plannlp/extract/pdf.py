@@ -19,6 +19,7 @@ import io
 import logging
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -342,43 +343,77 @@ def _no_text_warning(empty_pages: list[int]) -> str:
     )
 
 
-def extract_pdf(data: bytes, path: str, settings: ExtractSettings) -> ExtractedPDF:
-    """Text of every page (joined by ``\\f``), page spans, ruled tables, warnings, title."""
+@dataclass(frozen=True)
+class PageRead:
+    """What one page gave: its text, and whether it draws ruling lines (a table to parse)."""
+
+    text: str
+    ruled: bool
+
+
+def _read_pages(pdf, indexes: range, path: str, settings: ExtractSettings) -> list[PageRead]:
     import pypdfium2 as pdfium
 
+    reads = []
+    for index in indexes:
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as e:  # a broken page tree
+            raise CorruptPDFError(f"Page {index + 1} cannot be read ({e}).", path=path) from e
+        try:
+            text = _page_text(page)
+            reads.append(PageRead(text, settings.pdf_tables and count_rules(page).looks_like_table))
+        finally:
+            page.close()
+    return reads
+
+
+def read_page_range(data: bytes, path: str, settings: ExtractSettings, start: int, stop: int
+                    ) -> list[PageRead]:
+    """Pages ``[start, stop)`` (0-based) of a PDF, opened here (how a worker process reads)."""
+    pdf = _open(data, path)
+    try:
+        return _read_pages(pdf, range(start, stop), path, settings)
+    finally:
+        pdf.close()
+
+
+#: Reads pages ``[0, count)`` of a PDF, some of them elsewhere (in a worker process):
+#: ``(data, path, settings, count, read_here)``, where ``read_here(start, stop)`` reads a range
+#: in this process. See :class:`plannlp.workers.DocumentWorkers`.
+PageReader = Callable[[bytes, str, ExtractSettings, int, Callable[[int, int], list[PageRead]]],
+                      list[PageRead]]
+
+
+def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
+                page_reader: PageReader | None = None) -> ExtractedPDF:
+    """Text of every page (joined by ``\\f``), page spans, ruled tables, warnings, title.
+
+    ``page_reader`` may read the pages in several processes; the result is the same.
+    """
     pdf = _open(data, path)
     try:
         count = len(pdf)
         if count == 0:
             raise CorruptPDFError("The PDF has no pages.", path=path)
         limit = min(count, settings.max_pages) if settings.max_pages else count
-        chunks: list[str] = []
-        pages: list[Page] = []
-        empty_pages: list[int] = []
-        table_pages: list[int] = []
-        offset = 0
-        for index in range(limit):
-            try:
-                page = pdf[index]
-            except pdfium.PdfiumError as e:  # a broken page tree
-                raise CorruptPDFError(f"Page {index + 1} cannot be read ({e}).", path=path) from e
-            try:
-                text = _page_text(page)
-                if settings.pdf_tables and count_rules(page).looks_like_table:
-                    table_pages.append(index + 1)
-            finally:
-                page.close()
-            if not has_usable_text(text, settings.min_chars_per_page):
-                empty_pages.append(index + 1)
-            if chunks:
-                offset += 1  # the "\f" between pages
-            pages.append(Page(index + 1, offset, offset + len(text)))
-            chunks.append(text)
-            offset += len(text)
+
+        def read_here(start: int, stop: int) -> list[PageRead]:
+            return _read_pages(pdf, range(start, stop), path, settings)
+
+        reads = (page_reader(data, path, settings, limit, read_here) if page_reader
+                 else read_here(0, limit))
         title = clean_title(pdf.get_metadata_dict().get("Title"))
     finally:
         pdf.close()
 
+    pages: list[Page] = []
+    offset = 0
+    for number, read in enumerate(reads, start=1):
+        pages.append(Page(number, offset, offset + len(read.text)))
+        offset += len(read.text) + 1  # the "\f" between pages
+    empty_pages = [n for n, read in enumerate(reads, start=1)
+                   if not has_usable_text(read.text, settings.min_chars_per_page)]
     if len(empty_pages) == limit:
         raise NeedsOCRError(
             f"None of its {limit} page(s) has a text layer (an image-only or scanned PDF).",
@@ -387,6 +422,7 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings) -> ExtractedP
     warnings = [_no_text_warning(empty_pages)] if empty_pages else []
     if limit < count:
         warnings.append(f"Only the first {limit} of {count} pages were read (max_pages).")
-    text = "\f".join(chunks)
+    text = "\f".join(read.text for read in reads)
+    table_pages = [n for n, read in enumerate(reads, start=1) if read.ruled]
     tables = [locate_table(t, text, pages) for t in tables_on(data, table_pages)]
     return ExtractedPDF(text, tuple(pages), tuple(tables), tuple(warnings), title)
