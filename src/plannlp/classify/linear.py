@@ -41,12 +41,10 @@ class LinearModel:
         from scipy.sparse import csr_matrix
 
         lookup = self.vocabulary.get
-        lengths = np.fromiter((len(row) for row in features), dtype=np.int64, count=len(features))
-        columns = np.fromiter((lookup(key, -1) for row in features for key in row), dtype=np.int64,
-                              count=int(lengths.sum()))
-        values = np.fromiter((value for row in features for value in row.values()), dtype=float,
-                             count=int(lengths.sum()))
-        rows = np.repeat(np.arange(len(features)), lengths)
+        # list comprehensions, then one conversion each: faster than np.fromiter over generators
+        columns = np.array([lookup(key, -1) for row in features for key in row], dtype=np.int64)
+        values = np.array([value for row in features for value in row.values()], dtype=float)
+        rows = np.repeat(np.arange(len(features)), [len(row) for row in features])
         known = columns >= 0
         matrix = csr_matrix((values[known], (rows[known], columns[known])),
                             shape=(len(features), self.coef.shape[2]))
