@@ -65,6 +65,13 @@ def test_lexicon_index_finds_exactly_the_terms_a_substring_test_finds():
     for text in texts:
         assert index.terms_in(text) == [t for t in index.terms if t in text], text
     assert index.terms_in("農業", "農地") == ["農業", "農地"]
+    # one-character terms, regex metacharacters and an empty lexicon
+    from plannlp.classify.sdg import LexiconEntry
+
+    odd = LexiconIndex([LexiconEntry(1, term, 0.5, None, "test") for term in ("a", "ab", "b-]", "^\\", "(.)")])
+    for text in ("xab-]", "^\\(.)", "b-", "(a)", ""):
+        assert odd.terms_in(text) == [t for t in odd.terms if t in text], text
+    assert LexiconIndex([]).terms_in("農業") == []
 
 
 def test_aggregation_is_a_noisy_or_of_sentence_links():

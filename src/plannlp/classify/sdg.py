@@ -68,10 +68,10 @@ class LexiconIndex:
     ``terms_in`` finds every term that occurs in a text — also terms inside or overlapping
     other terms (農業 in 持続可能な農業) — with one regex search instead of one substring
     test per term. The regex is a lookahead, so it is tried at every position of the text; a
-    character class of the terms' first characters rejects most positions at once. Its
-    alternatives are ordered longest first, so at each position it finds the longest term
-    starting there; the other terms starting there are exactly the terms that are prefixes
-    of that one.
+    quick test of the position's first two characters (:func:`_start_of_a_term`) rejects most
+    positions before the alternatives are tried. The alternatives are ordered longest first,
+    so at each position the regex finds the longest term starting there; the other terms
+    starting there are exactly the terms that are prefixes of that one.
     """
 
     def __init__(self, lexicon: Sequence[LexiconEntry]) -> None:
@@ -80,10 +80,8 @@ class LexiconIndex:
             self.by_term[entry.term].append(entry)
         self.terms = tuple(self.by_term)
         self._rank = {term: i for i, term in enumerate(self.terms)}
-        first_characters = "".join(sorted({term[0] for term in self.terms}))
-        longest_first = sorted(self.terms, key=len, reverse=True)
-        self._longest_term_at = re.compile(
-            f"(?=[{re.escape(first_characters)}])(?=({'|'.join(map(re.escape, longest_first))}))")
+        longest_first = "|".join(map(re.escape, sorted(self.terms, key=len, reverse=True)))
+        self._longest_term_at = re.compile(f"(?={_start_of_a_term(self.terms)})(?=({longest_first}))")
         self._prefix_terms = {term: [t for t in self.terms if term.startswith(t)] for term in self.terms}
 
     def terms_in(self, *texts: str) -> list[str]:
@@ -93,6 +91,19 @@ class LexiconIndex:
             for longest in set(self._longest_term_at.findall(text)):
                 found.update(self._prefix_terms[longest])
         return sorted(found, key=self._rank.__getitem__)
+
+
+def _start_of_a_term(terms: Sequence[str]) -> str:
+    """A regex for how a term starts: one of the terms' first characters, then one of their
+    second characters (only the first when a term has one character; nothing matches when
+    there are no terms)."""
+    if not terms:
+        return "(?!)"
+    first = re.escape("".join(sorted({t[0] for t in terms})))
+    if any(len(t) == 1 for t in terms):
+        return f"[{first}]"
+    second = re.escape("".join(sorted({t[1] for t in terms})))
+    return f"[{first}][{second}]"
 
 
 def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
@@ -201,7 +212,8 @@ def _normalized_text(sentence: Sentence) -> str:
 def apply_links(doc: PlanDocument, links: Sequence[tuple[SdgLink, ...]], indexes: Sequence[int]) -> PlanDocument:
     sentences = list(doc.sentences)
     for i, sentence_links in zip(indexes, links, strict=True):
-        sentences[i] = replace(sentences[i], sdgs=sentence_links)
+        if sentences[i].sdgs != sentence_links:  # a sentence whose links stay the same is kept
+            sentences[i] = replace(sentences[i], sdgs=sentence_links)
     return replace(doc, sentences=tuple(sentences))
 
 
