@@ -87,22 +87,22 @@ class _TextEvidence:
         )
 
 
-def _goal_features(text: _TextEvidence, goal: int, scores: dict[int, tuple[float, list]]) -> dict[str, float]:
+def _goal_features(evidence: _TextEvidence, goal: int, scores: dict[int, tuple[float, list]]) -> dict[str, float]:
     """:func:`pair_features` of one candidate goal, from its text's shared evidence."""
     score, entries = scores[goal]
-    occurrences = text.occurrences[goal]
+    occurrences = evidence.occurrences[goal]
     return {
         "bias": 1.0,
         "score": score,
         "terms": float(len(entries)),
         "log_occurrences": _log1p(occurrences),
-        "share": occurrences / text.all_occurrences,
+        "share": occurrences / evidence.all_occurrences,
         "max_weight": max(e.weight for e in entries),
-        "in_title": float(any(e.term in text.first_line for e in entries)),
+        "in_title": float(any(e.term in evidence.first_line for e in entries)),
         "official": float(any(e.source.startswith("外務省") for e in entries)),
-        "rank1": float(text.top_goals[0] == goal),
-        "rank2": float(len(text.top_goals) > 1 and text.top_goals[1] == goal),
-        "log_length": text.log_length,
+        "rank1": float(evidence.top_goals[0] == goal),
+        "rank2": float(len(evidence.top_goals) > 1 and evidence.top_goals[1] == goal),
+        "log_length": evidence.log_length,
     }
 
 
