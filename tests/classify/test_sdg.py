@@ -50,6 +50,30 @@ def test_targets_come_from_target_sourced_terms(linker):
     assert links[0].goal == 12 and links[0].target == "12.3"
 
 
+def test_lexicon_index_finds_exactly_the_terms_a_substring_test_finds():
+    """The regex index must find what `term in text` finds, nested and overlapping terms too."""
+    import unicodedata
+
+    from conftest import SEEDS
+    from plannlp.classify.sdg import LexiconIndex
+
+    index = LexiconIndex(load_lexicon())
+    texts = ["持続可能な農業者の育成", "遊休農地と耕作放棄地", "子どもの貧困と生活困窮者", "", "農"]
+    for path in sorted(SEEDS.glob("*.txt")):
+        texts += unicodedata.normalize("NFKC", path.read_text(encoding="utf-8")).splitlines()
+    texts += ["".join(index.terms), "|".join(reversed(index.terms))]
+    for text in texts:
+        assert index.terms_in(text) == [t for t in index.terms if t in text], text
+    assert index.terms_in("農業", "農地") == ["農業", "農地"]
+    # one-character terms, regex metacharacters and an empty lexicon
+    from plannlp.classify.sdg import LexiconEntry
+
+    odd = LexiconIndex([LexiconEntry(1, term, 0.5, None, "test") for term in ("a", "ab", "b-]", "^\\", "(.)")])
+    for text in ("xab-]", "^\\(.)", "b-", "(a)", ""):
+        assert odd.terms_in(text) == [t for t in odd.terms if t in text], text
+    assert LexiconIndex([]).terms_in("農業") == []
+
+
 def test_aggregation_is_a_noisy_or_of_sentence_links():
     links = [
         (SdgLink(11, 0.6, ("防災",)),),

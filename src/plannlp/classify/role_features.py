@@ -25,10 +25,12 @@ headings give nothing away.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from ..model import Role, SentenceKind, Token
+from .silver import silver_role
 
 #: Named surface cues (regexes over the sentence's last characters).
 CUES: dict[str, re.Pattern[str]] = {
@@ -74,8 +76,12 @@ def _plain(text: str) -> str:
     return text
 
 
-def _content_tokens(tokens: Sequence[Token]) -> list[Token]:
-    return [t for t in tokens if not t.pos.startswith(("補助記号", "空白"))]
+_NON_CONTENT_POS = ("補助記号", "空白")
+
+
+def _content_from_end(tokens: Sequence[Token]) -> Iterator[Token]:
+    """The content tokens (no punctuation, no spaces), last first: the features read the end."""
+    return (t for t in reversed(tokens) if not t.pos.startswith(_NON_CONTENT_POS))
 
 
 #: Politeness is register, not role: です/ます are left out of the predicate features so that
@@ -92,73 +98,100 @@ def final_predicate(tokens: Sequence[Token]) -> tuple[Token | None, list[str]]:
     ``推進 し ます 。`` → (推進, [ます, 為る]); ``推進 する 。`` → (推進, [為る]);
     ``必要 が あり ます`` → (必要, [ます, 有る, が]); ``開設 し まし た`` → (開設, [た, ます, 為る]).
     """
-    content = _content_tokens(tokens)
-    i = len(content) - 1
     after: list[str] = []
-    while i >= 0:
-        token = content[i]
+    for token in _content_from_end(tokens):
         light = token.pos.startswith("動詞-非自立") and token.lemma in _LIGHT_VERBS
         particle = token.pos in ("助詞-接続助詞", "助詞-終助詞") or (
             token.lemma == "が" and after and after[-1] in ("有る", "ある"))
         if token.pos.startswith("助動詞") or light or particle:
             after.append(token.lemma)
-            i -= 1
             continue
-        break
-    return (content[i] if i >= 0 else None), after
+        return token, after
+    return None, after
+
+
+def _ending_tokens(tokens: Sequence[Token], size: int) -> tuple[list[Token], Token | None]:
+    """The last ``size`` content tokens other than です/ます (in order), and the last verb."""
+    from_end = (t for t in _content_from_end(tokens) if t.lemma not in _POLITENESS)
+    last = list(islice(from_end, size))
+    last_verb = next((t for t in chain(last, from_end) if t.pos.startswith("動詞")), None)
+    last.reverse()
+    return last, last_verb
+
+
+#: The cues as (feature name, regex, searched in the whole sentence?); the cues that are not
+#: searched in the whole sentence are searched in its last 14 characters.
+_CUE_SEARCHES = tuple((f"cue={name}", pattern, name in {"need", "problem", "definition", "numeric"})
+                      for name, pattern in CUES.items())
+
+#: Feature-name prefixes of the last six tokens, last token first: (lemma, POS, inflection).
+_TAIL_PREFIXES = tuple((f"tail{i}=", f"tail{i}pos=", f"tail{i}inf=") for i in range(6))
+
+_TRAILING_PERIODS = re.compile(r"[。\s]+$")
 
 
 def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, float]:
-    from .silver import silver_role
-
+    """The sparse features of one sentence (see the module docstring); every value is 1.0."""
     features: dict[str, float] = {"bias": 1.0, f"kind={example.kind}": 1.0}
     if use_hint and example.hint:
         features[f"hint={example.hint}"] = 1.0
     # the guideline rules as features (with the hint only when the hint may be used)
     rule = silver_role(example.text, example.kind, example.hint if use_hint else None)
     features[f"rule={rule}"] = 1.0
-    predicate, after = final_predicate(example.tokens)
-    after = [lemma for lemma in after if lemma not in _POLITENESS]
-    if predicate is not None:
-        verbal = predicate.pos.startswith(("動詞", "形容詞")) or "為る" in after or "する" in after
-        features[f"form={'verbal' if verbal else 'nominal'}"] = 1.0
-        tense = "past" if "た" in after else "nonpast"
-        aspect = "progressive" if ("居る" in after or "いる" in after) else "simple"
-        features[f"pred={predicate.lemma}"] = 1.0
-        features[f"predpos={predicate.pos}"] = 1.0
-        features[f"tense={tense}"] = 1.0
-        features[f"aspect={aspect}"] = 1.0
-        features[f"pred_tense={predicate.lemma}|{tense}|{aspect}"] = 1.0
-        for lemma in after:
-            features[f"after={lemma}"] = 1.0
+    _add_predicate_features(features, example.tokens)
     text = example.text.strip()
     tail_text = text[-14:]
-    for name, pattern in CUES.items():
-        target = text if name in {"need", "problem", "definition", "numeric"} else tail_text
-        if pattern.search(target):
-            features[f"cue={name}"] = 1.0
-    content = [t for t in _content_tokens(example.tokens) if t.lemma not in _POLITENESS]
-    tail = content[-6:]
-    for i, token in enumerate(reversed(tail)):
-        features[f"tail{i}={token.lemma}"] = 1.0
-        features[f"tail{i}pos={token.pos}"] = 1.0
-        if token.inflection:
-            features[f"tail{i}inf={token.inflection}"] = 1.0
-    lemmas = [t.lemma for t in tail]
-    for a, b in zip(lemmas, lemmas[1:], strict=False):
-        features[f"bi={a}_{b}"] = 1.0
-    verbs = [t for t in content if t.pos.startswith("動詞")]
-    if verbs:
-        features[f"lastverb={verbs[-1].lemma}"] = 1.0
-    nouns_before_verb = [t.lemma for t in content[-8:] if t.pos.startswith("名詞")]
-    for lemma in nouns_before_verb[-2:]:
-        features[f"endnoun={lemma}"] = 1.0
-    end = _plain(re.sub(r"[。\s]+$", "", text))[-8:]
-    for n in (2, 3):
-        for i in range(len(end) - n + 1):
-            features[f"end{n}={end[i:i + n]}"] = 1.0
+    for name, pattern, whole_sentence in _CUE_SEARCHES:
+        if pattern.search(text if whole_sentence else tail_text):
+            features[name] = 1.0
+    _add_ending_features(features, example.tokens)
+    end = _plain(_TRAILING_PERIODS.sub("", text))[-8:]
+    for i in range(len(end) - 1):
+        features["end2=" + end[i:i + 2]] = 1.0
+    for i in range(len(end) - 2):
+        features["end3=" + end[i:i + 3]] = 1.0
     length = len(text)
-    features["len<15"] = 1.0 if length < 15 else 0.0
-    features["len>80"] = 1.0 if length > 80 else 0.0
+    if length < 15:
+        features["len<15"] = 1.0
+    if length > 80:
+        features["len>80"] = 1.0
     features[f"pos_bin={min(int(example.position * 5), 4)}"] = 1.0
-    return {k: v for k, v in features.items() if v}
+    return features
+
+
+def _add_predicate_features(features: dict[str, float], tokens: Sequence[Token]) -> None:
+    """The final predicate's lemma, POS, form, tense and aspect, and the auxiliaries after it."""
+    predicate, after = final_predicate(tokens)
+    if predicate is None:
+        return
+    after = [lemma for lemma in after if lemma not in _POLITENESS]
+    verbal = predicate.pos.startswith(("動詞", "形容詞")) or "為る" in after or "する" in after
+    features[f"form={'verbal' if verbal else 'nominal'}"] = 1.0
+    tense = "past" if "た" in after else "nonpast"
+    aspect = "progressive" if ("居る" in after or "いる" in after) else "simple"
+    features[f"pred={predicate.lemma}"] = 1.0
+    features[f"predpos={predicate.pos}"] = 1.0
+    features[f"tense={tense}"] = 1.0
+    features[f"aspect={aspect}"] = 1.0
+    features[f"pred_tense={predicate.lemma}|{tense}|{aspect}"] = 1.0
+    for lemma in after:
+        features[f"after={lemma}"] = 1.0
+
+
+def _add_ending_features(features: dict[str, float], tokens: Sequence[Token]) -> None:
+    """The last six content tokens (です/ます aside), their lemma bigrams, the last verb and
+    the last two nouns among the last eight content tokens."""
+    ending, last_verb = _ending_tokens(tokens, 8)
+    tail = ending[-6:]
+    for (lemma_key, pos_key, inflection_key), token in zip(_TAIL_PREFIXES, reversed(tail), strict=False):
+        features[lemma_key + token.lemma] = 1.0
+        features[pos_key + token.pos] = 1.0
+        if token.inflection:
+            features[inflection_key + token.inflection] = 1.0
+    for a, b in zip(tail, tail[1:], strict=False):
+        features[f"bi={a.lemma}_{b.lemma}"] = 1.0
+    if last_verb is not None:
+        features[f"lastverb={last_verb.lemma}"] = 1.0
+    nouns = [t.lemma for t in ending if t.pos.startswith("名詞")]
+    for lemma in nouns[-2:]:
+        features[f"endnoun={lemma}"] = 1.0

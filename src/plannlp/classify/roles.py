@@ -55,16 +55,15 @@ def predict_roles(estimator, examples: Sequence[RoleExample], *, use_hints: bool
     features = [role_features(e, use_hint=use_hints) for e in examples]
     probabilities = estimator.predict_proba(features)
     classes = list(estimator.classes_)
-    predictions = []
-    for row in probabilities:
-        ranked = sorted(zip(classes, row, strict=True), key=lambda kv: -kv[1])
-        label, confidence = ranked[0]
-        predictions.append(RolePrediction(
-            label=label, confidence=float(confidence),
-            probabilities=tuple((c, round(float(p), 4)) for c, p in zip(classes, row, strict=True)),
+    best = probabilities.argmax(axis=1).tolist()  # the most probable class (the first one on ties)
+    return [
+        RolePrediction(
+            label=classes[b], confidence=row[b],
+            probabilities=tuple(zip(classes, [round(p, 4) for p in row], strict=True)),
             model=model_name,
-        ))
-    return predictions
+        )
+        for row, b in zip(probabilities.tolist(), best, strict=True)
+    ]
 
 
 def apply_roles(doc: PlanDocument, predictions: Sequence[RolePrediction]) -> PlanDocument:

@@ -23,6 +23,7 @@ Sections and documents aggregate their sentences' links with :func:`aggregate_li
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -62,21 +63,54 @@ def goal_names() -> dict[int, str]:
 
 
 class LexiconIndex:
-    """The lexicon's distinct terms and the entries behind each term (built once)."""
+    """The lexicon's distinct terms, the entries behind each term, and a matcher (built once).
+
+    ``terms_in`` finds every term that occurs in a text — also terms inside or overlapping
+    other terms (農業 in 持続可能な農業) — with one regex search instead of one substring
+    test per term. The regex is a lookahead, so it is tried at every position of the text; a
+    quick test of the position's first two characters (:func:`_start_of_a_term`) rejects most
+    positions before the alternatives are tried. The alternatives are ordered longest first,
+    so at each position the regex finds the longest term starting there; the other terms
+    starting there are exactly the terms that are prefixes of that one.
+    """
 
     def __init__(self, lexicon: Sequence[LexiconEntry]) -> None:
         self.by_term: dict[str, list[LexiconEntry]] = defaultdict(list)
         for entry in lexicon:
             self.by_term[entry.term].append(entry)
         self.terms = tuple(self.by_term)
+        self._rank = {term: i for i, term in enumerate(self.terms)}
+        longest_first = "|".join(map(re.escape, sorted(self.terms, key=len, reverse=True)))
+        self._longest_term_at = re.compile(f"(?={_start_of_a_term(self.terms)})(?=({longest_first}))")
+        self._prefix_terms = {term: [t for t in self.terms if term.startswith(t)] for term in self.terms}
+
+    def terms_in(self, *texts: str) -> list[str]:
+        """The distinct terms found in any of ``texts``, in lexicon order."""
+        found: set[str] = set()
+        for text in texts:
+            for longest in set(self._longest_term_at.findall(text)):
+                found.update(self._prefix_terms[longest])
+        return sorted(found, key=self._rank.__getitem__)
+
+
+def _start_of_a_term(terms: Sequence[str]) -> str:
+    """A regex for how a term starts: one of the terms' first characters, then one of their
+    second characters (only the first when a term has one character; nothing matches when
+    there are no terms)."""
+    if not terms:
+        return "(?!)"
+    first = re.escape("".join(sorted({t[0] for t in terms})))
+    if any(len(t) == 1 for t in terms):
+        return f"[{first}]"
+    second = re.escape("".join(sorted({t[1] for t in terms})))
+    return f"[{first}][{second}]"
 
 
 def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
-    """Goal → (noisy-OR score, matched entries) for one text."""
+    """Goal → (noisy-OR score, matched entries) for one text (and its normalized form, if given)."""
     folded = unicodedata.normalize("NFKC", text)
-    terms = [t for t in index.terms if t in folded or (normalized and t in normalized)]
     matched: dict[int, list[LexiconEntry]] = defaultdict(list)
-    for term in terms:
+    for term in index.terms_in(folded, normalized):
         for entry in index.by_term[term]:
             matched[entry.goal].append(entry)
     scores = {}
@@ -171,13 +205,15 @@ def aggregate_links(sentence_links: Iterable[Sequence[SdgLink]], *, min_support:
 
 
 def _normalized_text(sentence: Sentence) -> str:
-    return "".join(t.normalized for t in sentence.tokens)
+    """The sentence as its tokens' normalized forms (取組 → 取り組み), for the lexicon."""
+    return "".join([t.normalized for t in sentence.tokens])
 
 
 def apply_links(doc: PlanDocument, links: Sequence[tuple[SdgLink, ...]], indexes: Sequence[int]) -> PlanDocument:
     sentences = list(doc.sentences)
     for i, sentence_links in zip(indexes, links, strict=True):
-        sentences[i] = replace(sentences[i], sdgs=sentence_links)
+        if sentences[i].sdgs != sentence_links:  # a sentence whose links stay the same is kept
+            sentences[i] = replace(sentences[i], sdgs=sentence_links)
     return replace(doc, sentences=tuple(sentences))
 
 
