@@ -1,22 +1,22 @@
 """Ingest throughput against pdftotext on the same Japanese text-layer PDF, in one run.
 
-    python benchmarks/bench_ingest.py [--pages 240] [--runs 3]
+    python benchmarks/bench_ingest.py [--pages 240] [--runs 5]
 
 Builds (into benchmarks/_work/, gitignored) a PDF of the seed texts with an embedded
-TrueType subset (as word processors write municipal PDFs), then prints:
+TrueType subset (as word processors write municipal PDFs), then measures in rounds — each
+round times every row once, so a machine that speeds up or slows down during the run moves
+all rows alike — and prints the best and the median of the rounds:
 
 * ``pdftotext`` pages/s (poppler, the reference; a subprocess, so its start-up is included),
-* plannlp extraction only (pypdfium2), with and without the ruled-table scan, pages/s,
-* pdfplumber's text extraction on 20 pages (why it only runs on ruled pages),
-* plannlp full ingest pages/s (``plannlp.load_pipeline()`` once, then ``.ingest(path)``
-  and the JSON-LD written),
-* each one's ratio to pdftotext, peak memory (max RSS of this process after extraction and
-  after ingest), and
-* start-up to first output for a one-page PDF
+* plannlp extraction only (pypdfium2), with and without the ruled-table scan,
+* plannlp full ingest (``plannlp.load_pipeline()`` once, then ``.ingest(path)`` and the
+  JSON-LD written), in one process and with ``workers=2`` (the PDF's pages and the
+  per-sentence stages shared with one worker process; the worker is started and ready
+  before the timing, as in a long-lived process),
+* each one's ratio to pdftotext, and once: pdfplumber's text extraction on 20 pages (why it
+  only runs on ruled pages), peak memory (max RSS of this process after extraction and
+  after the one-process ingest), and start-up to first output for a one-page PDF
   (``python -m plannlp ingest one.pdf -o out.jsonld`` in a subprocess).
-
-Stages or the CLI that are not available (yet) are reported with a clear message instead
-of figures; the other figures are still printed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -33,16 +34,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 WORK = REPO / "benchmarks" / "_work"
-
-
-def best_of(runs: int, fn: Callable[[], object]) -> float:
-    """The fastest of ``runs`` timings of ``fn`` (seconds)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def max_rss_mb() -> float:
@@ -62,8 +53,11 @@ def build_inputs(pages: int) -> tuple[Path, Path]:
     return pdf, one
 
 
-def row(label: str, pages: int, seconds: float, reference: float) -> str:
-    return f"{label:40}{pages / seconds:>10.0f}{reference / seconds:>14.2f}"
+def row(label: str, pages: int, seconds: list[float], reference: list[float]) -> str:
+    """pages/s and ratio to pdftotext, best and median over the rounds."""
+    best, median = min(seconds), statistics.median(seconds)
+    return (f"{label:38}{pages / best:>8.0f}{pages / median:>8.0f}"
+            f"{min(reference) / best:>8.2f}{statistics.median(reference) / median:>8.2f}")
 
 
 def time_pdfplumber_text(pdf: Path, pages: int) -> float:
@@ -78,81 +72,80 @@ def time_pdfplumber_text(pdf: Path, pages: int) -> float:
     return time.perf_counter() - start
 
 
-def time_full_ingest(pdf: Path, runs: int) -> float | str:
-    """Seconds for one full ingest (best of ``runs``), or why it cannot run."""
-    from plannlp.errors import PlanNLPError
-
-    try:
-        from plannlp import load_pipeline
-
-        pipeline = load_pipeline()  # models load once, outside the timing
-    except (ImportError, PlanNLPError) as e:
-        return f"not available: the default pipeline cannot be built ({type(e).__name__}: {e})"
-    try:
-        from plannlp.export import write_document
-    except ImportError as e:
-        return f"not available: the JSON-LD export is missing ({e})"
-    return best_of(runs, lambda: write_document(pipeline.ingest(pdf), WORK / "out.jsonld"))
-
-
-def time_startup(one: Path, runs: int) -> float | str:
-    """Seconds from starting ``python -m plannlp ingest`` to its output file, or why not."""
+def time_startup(one: Path, runs: int) -> float:
+    """Seconds from starting ``python -m plannlp ingest`` to its output file (best of ``runs``)."""
     out = WORK / "one.jsonld"
     command = [sys.executable, "-m", "plannlp", "ingest", str(one), "-o", str(out), "-q"]
-
-    def run() -> subprocess.CompletedProcess:
-        return subprocess.run(command, capture_output=True, text=True)
-
-    first = run()
-    if first.returncode != 0 or not out.exists():
-        lines = (first.stderr or first.stdout).strip().splitlines() or ["no output"]
-        return f"not available: `plannlp ingest` failed ({lines[0]})"
-    return best_of(runs, run)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run = subprocess.run(command, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if run.returncode != 0 or not out.exists():
+            sys.exit(f"`plannlp ingest` failed: {(run.stderr or run.stdout).strip()}")
+    return min(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=240)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
     args = parser.parse_args()
 
     if shutil.which("pdftotext") is None:
         sys.exit("pdftotext (Debian package poppler-utils) is needed as the reference.")
     pdf, one = build_inputs(args.pages)
     pages = args.pages
-    reference = best_of(args.runs, lambda: subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), str(WORK / "ref.txt")], check=True))
 
+    from plannlp import load_pipeline
+    from plannlp.export import write_document
     from plannlp.extract import extract
     from plannlp.pipeline import ExtractSettings
 
-    with_tables = best_of(args.runs, lambda: extract(pdf, settings=ExtractSettings()))
-    text_only = best_of(args.runs, lambda: extract(pdf, settings=ExtractSettings(pdf_tables=False)))
+    extract(pdf)
     rss_extract = max_rss_mb()
     plumber_pages = min(pages, 20)
     plumber = time_pdfplumber_text(pdf, plumber_pages)
-    full = time_full_ingest(pdf, args.runs)
-    rss_full = max_rss_mb()
+    single = load_pipeline()  # models load once, outside the timing
+    double = load_pipeline(workers=2)
+    for started in double.workers._started:  # the worker's own start-up is not timed
+        started.result()
+    out = WORK / "out.jsonld"
+    measured: dict[str, Callable[[], object]] = {
+        "pdftotext (reference)": lambda: subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), str(WORK / "ref.txt")], check=True),
+        "plannlp extract, text only": lambda: extract(pdf, settings=ExtractSettings(pdf_tables=False)),
+        "plannlp extract, text + table scan": lambda: extract(pdf, settings=ExtractSettings()),
+        "plannlp ingest (full pipeline)": lambda: write_document(single.ingest(pdf), out),
+        "plannlp ingest, workers=2": lambda: write_document(double.ingest(pdf), out),
+    }
+    seconds: dict[str, list[float]] = {label: [] for label in measured}
+    rss_full = 0.0
+    for _ in range(args.runs):  # rounds: every figure is measured in each, so drift hits all alike
+        for label, fn in measured.items():
+            start = time.perf_counter()
+            fn()
+            seconds[label].append(time.perf_counter() - start)
+            if label == "plannlp ingest (full pipeline)":
+                rss_full = max_rss_mb()
+    if not double.workers.documents_sharded or not double.workers.pdfs_shared:
+        sys.exit("workers=2 did not share the document with its worker; the figures would be wrong.")
+    double.close()
     startup = time_startup(one, args.runs)
 
+    reference = seconds["pdftotext (reference)"]
     print(f"input: {pdf.name}, {pages} pages, {pdf.stat().st_size / 1e6:.2f} MB "
-          f"(best of {args.runs} runs)")
-    print(f"{'':40}{'pages/s':>10}{'vs pdftotext':>14}")
-    print(row("pdftotext (reference)", pages, reference, reference))
-    print(row("plannlp extract, text only", pages, text_only, reference))
-    print(row("plannlp extract, text + table scan", pages, with_tables, reference))
-    print(row(f"pdfplumber extract_text ({plumber_pages} pages)", plumber_pages, plumber,
-              reference * plumber_pages / pages))
-    if isinstance(full, str):
-        print(f"{'plannlp ingest (full pipeline)':40}{full}")
-    else:
-        print(row("plannlp ingest (full pipeline)", pages, full, reference))
+          f"({args.runs} rounds, each measuring every row once)")
+    print(f"{'':38}{'pages/s':>16}{'vs pdftotext':>16}")
+    print(f"{'':38}{'best':>8}{'median':>8}{'best':>8}{'median':>8}")
+    for label, times in seconds.items():
+        print(row(label, pages, times, reference))
+    ratio = min(reference) * plumber_pages / pages / plumber
+    print(f"{f'pdfplumber extract_text ({plumber_pages} pages, once)':38}{plumber_pages / plumber:>8.0f}"
+          f"{'':8}{ratio:>8.2f}")
     print(f"peak memory (max RSS of this process): {rss_extract:.0f} MB after extraction, "
-          f"{rss_full:.0f} MB after ingest")
-    if isinstance(startup, str):
-        print(f"start-up to first output, one-page PDF: {startup}")
-    else:
-        print(f"start-up to first output, one-page PDF: {startup:.2f} s")
+          f"{rss_full:.0f} MB after the one-process ingest")
+    print(f"start-up to first output, one-page PDF: {startup:.2f} s")
 
 
 if __name__ == "__main__":

@@ -68,15 +68,17 @@ def test_short_documents_stay_in_this_process(two_processes):
         two_processes.workers.min_sentences = 50
 
 
-def test_shards_are_contiguous_and_of_about_equal_text(default_pipeline, seed003):
+def test_shards_are_contiguous_and_their_text_in_proportion_to_the_weights(seed003):
     sentences = Pipeline(["clean", "structure", "segment"]).run(seed003).sentences
-    for parts in (2, 3):
-        bounds = shard_bounds(sentences, parts)
-        assert len(bounds) == parts and bounds[0][0] == 0 and bounds[-1][1] == len(sentences)
+    for weights in ([1, 1], [1.25, 1], [1, 1, 1]):
+        bounds = shard_bounds(sentences, weights)
+        assert len(bounds) == len(weights) and bounds[0][0] == 0 and bounds[-1][1] == len(sentences)
         assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
         lengths = [sum(len(s.text) for s in sentences[a:b]) for a, b in bounds]
-        assert max(lengths) - min(lengths) < 0.05 * sum(lengths)
-    assert shard_bounds(sentences[:1], 2) == [(0, 1), (1, 1)]
+        shares = [length / sum(lengths) for length in lengths]
+        wanted = [w / sum(weights) for w in weights]
+        assert all(abs(a - b) < 0.03 for a, b in zip(shares, wanted, strict=True)), shares
+    assert shard_bounds(sentences[:1], [1, 1]) == [(0, 1), (1, 1)]
 
 
 def test_page_ranges_cover_every_page_once():

@@ -92,15 +92,18 @@ def write_documents(
     documents: Sequence[PlanDocument], path: str | Path | None, *, format: str | None = None
 ) -> str:
     """Write documents to ``path`` (``None`` or ``-``: standard output); returns the format used."""
+    from ..pipeline import collector_paused
+
     fmt = format_for(path, format)
-    if path is None or str(path) == "-":
-        _write(documents, sys.stdout, fmt)
-        sys.stdout.flush()
-        return fmt
-    # CSV: UTF-8 with BOM so that Excel opens Japanese text correctly; pandas/R read it too.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
-        _write(documents, handle, fmt)
+    with collector_paused():
+        if path is None or str(path) == "-":
+            _write(documents, sys.stdout, fmt)
+            sys.stdout.flush()
+            return fmt
+        # CSV: UTF-8 with BOM so that Excel opens Japanese text correctly; pandas/R read it too.
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
+            _write(documents, handle, fmt)
     return fmt
 
 

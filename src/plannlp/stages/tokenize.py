@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 
 from ..errors import MissingDependencyError
 from ..model import PlanDocument, Token
@@ -94,9 +94,11 @@ class Morphology:
         lemmas = [lemma.split("-")[0] if lemma else surface
                   for lemma, surface in zip(fields[2::_FIELDS], surfaces, strict=True)]
         get = normalized.get
-        return tuple(map(Token, surfaces, lemmas, fields[3::_FIELDS],
-                         [get((a, b), lemma) for a, b, lemma in zip(starts, ends, lemmas, strict=True)],
-                         [offset + a for a in starts], [offset + b for b in ends], fields[4::_FIELDS]))
+        rows = zip(surfaces, lemmas, fields[3::_FIELDS],
+                   [get((a, b), lemma) for a, b, lemma in zip(starts, ends, lemmas, strict=True)],
+                   [offset + a for a in starts], [offset + b for b in ends], fields[4::_FIELDS],
+                   strict=True)
+        return tuple(map(tuple.__new__, repeat(Token), rows))  # Token(*row), in C
 
     def _tokens_by_search(self, text: str, offset: int) -> tuple[Token, ...]:
         """The same tokens, placing each surface by searching the text (slower, always right)."""
