@@ -14,9 +14,10 @@ all rows alike — and prints the best and the median of the rounds:
   per-sentence stages shared with one worker process; the worker is started and ready
   before the timing, as in a long-lived process),
 * each one's ratio to pdftotext, and once: pdfplumber's text extraction on 20 pages (why it
-  only runs on ruled pages), peak memory (max RSS of this process after extraction and
-  after the one-process ingest), and start-up to first output for a one-page PDF
-  (``python -m plannlp ingest one.pdf -o out.jsonld`` in a subprocess).
+  only runs on ruled pages), peak memory (max RSS after extraction; of a fresh process that
+  ingests the file once, in one process and with workers=2, and of its worker), and
+  start-up to first output for a one-page PDF (``python -m plannlp ingest one.pdf -o
+  out.jsonld`` in a subprocess).
 """
 
 from __future__ import annotations
@@ -72,6 +73,30 @@ def time_pdfplumber_text(pdf: Path, pages: int) -> float:
     return time.perf_counter() - start
 
 
+MEMORY = """
+import resource, sys
+from plannlp import load_pipeline
+from plannlp.export import write_document
+if __name__ == "__main__":
+    with load_pipeline(workers=int(sys.argv[2])) as pipeline:
+        write_document(pipeline.ingest(sys.argv[1]), sys.argv[3])
+    mb = [resource.getrusage(who).ru_maxrss / 1024
+          for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    print(*mb)
+"""
+
+
+def peak_memory(pdf: Path, workers: int) -> tuple[float, float]:
+    """Peak resident memory (MB) of a fresh process that ingests ``pdf`` once, and of its
+    largest worker process (0 without workers)."""
+    script = WORK / "memory.py"
+    script.write_text(MEMORY, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(pdf), str(workers), str(WORK / "m.jsonld")],
+                         capture_output=True, text=True, check=True)
+    main, worker = map(float, run.stdout.split())
+    return main, worker
+
+
 def time_startup(one: Path, runs: int) -> float:
     """Seconds from starting ``python -m plannlp ingest`` to its output file (best of ``runs``)."""
     out = WORK / "one.jsonld"
@@ -104,6 +129,8 @@ def main() -> None:
 
     extract(pdf)
     rss_extract = max_rss_mb()
+    memory_one, _ = peak_memory(pdf, 1)
+    memory_two, memory_worker = peak_memory(pdf, 2)
     plumber_pages = min(pages, 20)
     plumber = time_pdfplumber_text(pdf, plumber_pages)
     single = load_pipeline()  # models load once, outside the timing
@@ -120,14 +147,11 @@ def main() -> None:
         "plannlp ingest, workers=2": lambda: write_document(double.ingest(pdf), out),
     }
     seconds: dict[str, list[float]] = {label: [] for label in measured}
-    rss_full = 0.0
     for _ in range(args.runs):  # rounds: every figure is measured in each, so drift hits all alike
         for label, fn in measured.items():
             start = time.perf_counter()
             fn()
             seconds[label].append(time.perf_counter() - start)
-            if label == "plannlp ingest (full pipeline)":
-                rss_full = max_rss_mb()
     if not double.workers.documents_sharded or not double.workers.pdfs_shared:
         sys.exit("workers=2 did not share the document with its worker; the figures would be wrong.")
     double.close()
@@ -143,8 +167,9 @@ def main() -> None:
     ratio = min(reference) * plumber_pages / pages / plumber
     print(f"{f'pdfplumber extract_text ({plumber_pages} pages, once)':38}{plumber_pages / plumber:>8.0f}"
           f"{'':8}{ratio:>8.2f}")
-    print(f"peak memory (max RSS of this process): {rss_extract:.0f} MB after extraction, "
-          f"{rss_full:.0f} MB after the one-process ingest")
+    print(f"peak memory (max RSS): extraction {rss_extract:.0f} MB; a fresh process's ingest "
+          f"{memory_one:.0f} MB; with workers=2 {memory_two:.0f} MB + {memory_worker:.0f} MB "
+          f"for the worker")
     print(f"start-up to first output, one-page PDF: {startup:.2f} s")
 
 
