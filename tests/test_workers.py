@@ -9,8 +9,9 @@ import pytest
 
 from conftest import FIXTURES, seed_path
 from plannlp import load_pipeline
-from plannlp.errors import ConfigError, NeedsOCRError
+from plannlp.errors import ConfigError, CorruptPDFError, NeedsOCRError
 from plannlp.extract import extract
+from plannlp.extract.pdf import read_page_range
 from plannlp.model import Token
 from plannlp.pipeline import Pipeline
 from plannlp.workers import pack, page_bounds, shard_bounds, unpack
@@ -111,6 +112,23 @@ def test_a_killed_worker_costs_time_not_the_document(seed003, default_pipeline):
         assert (pipeline.workers.documents_sharded, pipeline.workers.pdfs_shared) == (sharded, shared)
     finally:
         pipeline.close()
+
+
+def test_a_part_that_fails_in_a_worker_is_done_here_and_the_pool_stays_usable(two_processes):
+    """The worker is handed a truncated copy of the PDF, so its page range fails there (the
+    exception does not cross back: some cannot be unpickled); the range is read again here."""
+    good = (FIXTURES / "pdf" / "seed002_layout.pdf").read_bytes()
+    settings = two_processes.extract_settings
+
+    def read_here(start, stop):
+        return read_page_range(good, "good.pdf", settings, start, stop)
+
+    with pytest.raises(CorruptPDFError):
+        read_page_range(good[:2000], "broken.pdf", settings, 2, 4)  # what the worker meets
+    reads = two_processes.workers.read_pdf_pages(good[:2000], "broken.pdf", settings, 4, read_here)
+    assert reads == read_here(0, 4)
+    assert not two_processes.workers.broken
+    assert two_processes.ingest(FIXTURES / "pdf" / "seed002_layout.pdf").sentences
 
 
 @pytest.mark.parametrize("workers", [0, -1, 1.5, "2"])

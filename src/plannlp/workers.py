@@ -65,6 +65,19 @@ def _ready() -> bool:
     return bool(_WORKER_STAGES)
 
 
+class WorkerFailed(Exception):
+    """A part failed in a worker; it is done again in the main process."""
+
+
+def _in_worker(fn: Callable, *args: Any) -> Any:
+    """Run ``fn(*args)`` in a worker; any exception comes back as :class:`WorkerFailed`
+    holding only its text (some exceptions cannot be unpickled, which would break the pool)."""
+    try:
+        return fn(*args)
+    except Exception as e:
+        raise WorkerFailed(f"{type(e).__name__}: {e}") from None
+
+
 def _run_shard(names: Sequence[str], shard: PlanDocument) -> list[tuple[Sentence, tuple]]:
     from .pipeline import collector_paused
 
@@ -185,7 +198,7 @@ class DocumentWorkers:
 
     def _submit(self, fn: Callable, *args: Any) -> Future | None:
         try:
-            return self._executor.submit(fn, *args)
+            return self._executor.submit(_in_worker, fn, *args)
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down
             self.broken = True
             return None
