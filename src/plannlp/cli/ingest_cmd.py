@@ -20,8 +20,9 @@ from ..errors import UsageError
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True,
               help="A pipeline name from pipelines/ or a path to a .toml file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes for the sentence stages (tokenize, roles, SDG links) of long "
-                   "documents (1,500 sentences or more, about 70 pages). The output is the same.")
+              help="Processes for one long document: PDFs of 64+ pages are read in page "
+                   "ranges, and the sentence stages (tokenize, roles, SDG links) of documents of "
+                   "1,500+ sentences (about 70 pages) run in shards. The output is the same.")
 @click.option("--sample", is_flag=True,
               help="Ingest the bundled sample plan (佐久市 第二次総合計画 基本計画 excerpt).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
