@@ -5,7 +5,8 @@
 Builds (into benchmarks/_work/, gitignored) a PDF of the seed texts with an embedded
 TrueType subset (as word processors write municipal PDFs), then measures in rounds — each
 round times every row once, so a machine that speeds up or slows down during the run moves
-all rows alike — and prints the best and the median of the rounds:
+all rows alike — and prints pages/s (best and median of the rounds) and the ratio to
+pdftotext's time in the same round (median, lowest and highest of the rounds):
 
 * ``pdftotext`` pages/s (poppler, the reference; a subprocess, so its start-up is included),
 * plannlp extraction only (pypdfium2), with and without the ruled-table scan,
@@ -55,10 +56,11 @@ def build_inputs(pages: int) -> tuple[Path, Path]:
 
 
 def row(label: str, pages: int, seconds: list[float], reference: list[float]) -> str:
-    """pages/s and ratio to pdftotext, best and median over the rounds."""
-    best, median = min(seconds), statistics.median(seconds)
-    return (f"{label:38}{pages / best:>8.0f}{pages / median:>8.0f}"
-            f"{min(reference) / best:>8.2f}{statistics.median(reference) / median:>8.2f}")
+    """pages/s (best, median of the rounds) and the ratio to pdftotext in the same round
+    (median, lowest, highest of the rounds)."""
+    ratios = sorted(ref / own for ref, own in zip(reference, seconds, strict=True))
+    return (f"{label:38}{pages / min(seconds):>8.0f}{pages / statistics.median(seconds):>8.0f}"
+            f"{statistics.median(ratios):>9.2f}   {ratios[0]:.2f}–{ratios[-1]:.2f}")
 
 
 def time_pdfplumber_text(pdf: Path, pages: int) -> float:
@@ -160,13 +162,13 @@ def main() -> None:
     reference = seconds["pdftotext (reference)"]
     print(f"input: {pdf.name}, {pages} pages, {pdf.stat().st_size / 1e6:.2f} MB "
           f"({args.runs} rounds, each measuring every row once)")
-    print(f"{'':38}{'pages/s':>16}{'vs pdftotext':>16}")
-    print(f"{'':38}{'best':>8}{'median':>8}{'best':>8}{'median':>8}")
+    print(f"{'':38}{'pages/s':>16}{'vs pdftotext, same round':>28}")
+    print(f"{'':38}{'best':>8}{'median':>8}{'median':>9}   {'lowest–highest'}")
     for label, times in seconds.items():
         print(row(label, pages, times, reference))
     ratio = min(reference) * plumber_pages / pages / plumber
     print(f"{f'pdfplumber extract_text ({plumber_pages} pages, once)':38}{plumber_pages / plumber:>8.0f}"
-          f"{'':8}{ratio:>8.2f}")
+          f"{'':8}{ratio:>9.2f}")
     print(f"peak memory (max RSS): extraction {rss_extract:.0f} MB; a fresh process's ingest "
           f"{memory_one:.0f} MB; with workers=2 {memory_two:.0f} MB + {memory_worker:.0f} MB "
           f"for the worker")
