@@ -137,8 +137,7 @@ def main() -> None:
     plumber = time_pdfplumber_text(pdf, plumber_pages)
     single = load_pipeline()  # models load once, outside the timing
     double = load_pipeline(workers=2)
-    for started in double.workers._started:  # the worker's own start-up is not timed
-        started.result()
+    double.workers.wait_until_ready()  # the worker's own start-up is not timed
     out = WORK / "out.jsonld"
     measured: dict[str, Callable[[], object]] = {
         "pdftotext (reference)": lambda: subprocess.run(

@@ -96,8 +96,7 @@ def test_a_killed_worker_costs_time_not_the_document(seed003, default_pipeline):
     pipeline = load_pipeline(workers=2)
     try:
         pipeline.workers.min_sentences = 50
-        for started in pipeline.workers._started:
-            started.result(timeout=60)
+        pipeline.workers.wait_until_ready()
         for process in pipeline.workers._executor._processes.values():  # the worker's pid
             os.kill(process.pid, signal.SIGKILL)
         pdf = FIXTURES / "pdf" / "seed002_layout.pdf"

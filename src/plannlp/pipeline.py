@@ -27,6 +27,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -142,9 +143,8 @@ class Pipeline:
 
     ``workers`` > 1 reads long PDFs and runs the per-sentence stages of long documents in that
     many processes (this one included; see :mod:`plannlp.workers`). The output does not
-    depend on it. Call
-    :meth:`close` (or use the pipeline as a context manager) to stop the workers early;
-    they also stop when the program ends.
+    depend on it. Call :meth:`close` (or use the pipeline as a context manager) to stop the
+    workers early; they also stop when the program ends.
     """
 
     def __init__(
@@ -315,14 +315,7 @@ def _apply(steps: Iterable[tuple[str, DocumentFn]], document: PlanDocument) -> P
 def _group_steps(steps: list[tuple[str, DocumentFn]], per_sentence: set[str]
                  ) -> list[tuple[bool, list[tuple[str, DocumentFn]]]]:
     """Consecutive steps grouped by whether they are per-sentence stages."""
-    groups: list[tuple[bool, list[tuple[str, DocumentFn]]]] = []
-    for step in steps:
-        flag = step[0] in per_sentence
-        if groups and groups[-1][0] == flag:
-            groups[-1][1].append(step)
-        else:
-            groups.append((flag, [step]))
-    return groups
+    return [(flag, list(group)) for flag, group in groupby(steps, lambda step: step[0] in per_sentence)]
 
 
 class StageError(PlanNLPError):

@@ -148,6 +148,11 @@ class DocumentWorkers:
         self.documents_sharded = 0
         self.pdfs_shared = 0
 
+    def wait_until_ready(self) -> None:
+        """Block until every worker has built its stages (benchmarks time only the work)."""
+        for started in self._started:
+            started.result()
+
     def worth_it(self, document: PlanDocument) -> bool:
         return not self.broken and len(document.sentences) >= self.min_sentences
 

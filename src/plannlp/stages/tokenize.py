@@ -84,10 +84,10 @@ class Morphology:
         """
         *fields, after_last = parsed[:-3].split("\t")  # [:-3]: the "EOS"
         if len(fields) % _FIELDS or after_last:
-            return self._tokens_by_search(text, offset)
+            return self._tokens_by_search(text, offset, normalized)
         spaces, surfaces = fields[0::_FIELDS], fields[1::_FIELDS]
         if not text.startswith("".join(chain.from_iterable(zip(spaces, surfaces, strict=True)))):
-            return self._tokens_by_search(text, offset)
+            return self._tokens_by_search(text, offset, normalized)
         ends = list(accumulate(len(space) + len(surface)
                                for space, surface in zip(spaces, surfaces, strict=True)))
         starts = [end - len(surface) for end, surface in zip(ends, surfaces, strict=True)]
@@ -100,9 +100,12 @@ class Morphology:
                    strict=True)
         return tuple(map(tuple.__new__, repeat(Token), rows))  # Token(*row), in C
 
-    def _tokens_by_search(self, text: str, offset: int) -> tuple[Token, ...]:
-        """The same tokens, placing each surface by searching the text (slower, always right)."""
-        normalized = self.normalized_forms(text)
+    def _tokens_by_search(self, text: str, offset: int,
+                          normalized: dict[tuple[int, int], str] | None = None) -> tuple[Token, ...]:
+        """The same tokens, placing each surface by searching the text (slower, always right).
+        ``normalized``: Sudachi's forms of ``text``, when already computed."""
+        if normalized is None:
+            normalized = self.normalized_forms(text)
         tokens = []
         position = 0
         for node in self._tagger(text):
