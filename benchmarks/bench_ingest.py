@@ -113,11 +113,45 @@ def time_startup(one: Path, runs: int) -> float:
     return min(times)
 
 
+def print_stage_times(pages: int, runs: int) -> None:
+    """Seconds per stage of a one-process ingest (best of ``runs``), the collector paused as
+    in :meth:`plannlp.pipeline.Pipeline.ingest`."""
+    from plannlp import load_pipeline
+    from plannlp.export import write_document
+    from plannlp.extract import extract
+    from plannlp.pipeline import collector_paused
+
+    pdf, _ = build_inputs(pages)
+    pipeline = load_pipeline()
+    best: dict[str, float] = {}
+
+    def timed(label: str, fn: Callable[[], object]) -> object:
+        start = time.perf_counter()
+        result = fn()
+        best[label] = min(best.get(label, float("inf")), time.perf_counter() - start)
+        return result
+
+    for _ in range(runs):
+        with collector_paused():
+            doc = timed("extract", lambda: extract(pdf, settings=pipeline.extract_settings))
+            for name, fn in pipeline._steps:
+                doc = timed(name, lambda fn=fn, doc=doc: fn(doc))
+            timed("write JSON-LD", lambda doc=doc: write_document(doc, WORK / "out.jsonld"))
+    print(f"{pdf.name}: seconds per stage, one process, best of {runs}")
+    for label, seconds in best.items():
+        print(f"  {label:16}{seconds:>7.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=240)
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--stages", action="store_true",
+                        help="only print each stage's time in one process (best of the rounds)")
     args = parser.parse_args()
+    if args.stages:
+        print_stage_times(args.pages, args.runs)
+        return
 
     if shutil.which("pdftotext") is None:
         sys.exit("pdftotext (Debian package poppler-utils) is needed as the reference.")
