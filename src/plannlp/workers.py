@@ -28,6 +28,7 @@ pickling NamedTuples one by one costs several times more.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,9 +45,10 @@ MIN_SENTENCES = 1500
 #: PDFs with fewer pages are read in one process (a page takes about 2 ms).
 MIN_PAGES = 64
 #: A worker's shard of sentences costs about this much more than the same shard here: the
-#: worker also packs and pickles its tokens, and this process unpickles them. So this process
-#: takes a larger shard (measured on the benchmark's 240-page document: 1.2–1.3x).
-WORKER_OVERHEAD = 0.25
+#: shard travels to the worker, which packs and pickles its tokens, and this process unpacks
+#: them. So this process takes a larger shard (measured on the benchmark's 240-page document:
+#: 1.3–1.7x, median 1.4).
+WORKER_OVERHEAD = 0.4
 
 StageRunner = Callable[[PlanDocument], PlanDocument]
 
@@ -78,33 +80,43 @@ def _in_worker(fn: Callable, *args: Any) -> Any:
         raise WorkerFailed(f"{type(e).__name__}: {e}") from None
 
 
-def _run_shard(names: Sequence[str], shard: PlanDocument) -> list[tuple[Sentence, tuple]]:
+def _run_shard(names: Sequence[str], shard: PlanDocument) -> bytes:
+    """The stages ``names`` over ``shard``, its sentences packed (see :func:`pack`).
+
+    Packing and freeing the shard happen while the collector is paused: resumed with a long
+    shard's tokens still alive, its first collection would walk them all (40 ms) before the
+    result could leave.
+    """
     from .pipeline import collector_paused
 
     with collector_paused():
         for name in names:
             shard = _WORKER_STAGES[name](shard)
-        return pack(shard.sentences)
+        packed = pack(shard.sentences)
+        del shard
+    return packed
 
 
-def pack(sentences: Sequence[Sentence]) -> list[tuple[Sentence, tuple]]:
-    """Sentences as (sentence without tokens, tokens as plain tuples), cheap to pickle.
+def pack(sentences: Sequence[Sentence]) -> bytes:
+    """Sentences pickled as (sentence without tokens, tokens as plain tuples).
 
     The tokens' strings are interned, so each distinct surface, lemma or POS is pickled once
-    (a long document's tokens: 2 MB instead of 5, pickled in a tenth of the time).
+    (a long document's tokens: 2 MB instead of 5, pickled in a tenth of the time). Pickled
+    here rather than by the pool, so that the pool only copies bytes.
     """
     def plain(token: Token) -> tuple:
         surface, lemma, pos, normalized, start, end, inflection = token
         return (intern(surface), intern(lemma), intern(pos), intern(normalized), start, end,
                 intern(inflection))
 
-    return [(replace(s, tokens=()), tuple(map(plain, s.tokens))) for s in sentences]
+    return pickle.dumps([(replace(s, tokens=()), tuple(map(plain, s.tokens))) for s in sentences],
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def unpack(packed: Sequence[tuple[Sentence, tuple]]) -> list[Sentence]:
+def unpack(packed: bytes) -> list[Sentence]:
     new = tuple.__new__
     return [replace(s, tokens=tuple(map(new, repeat(Token, len(rows)), rows))) if rows else s
-            for s, rows in packed]
+            for s, rows in pickle.loads(packed)]
 
 
 def page_bounds(count: int, parts: int) -> list[tuple[int, int]]:
