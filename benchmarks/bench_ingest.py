@@ -1,6 +1,6 @@
 """Ingest throughput against pdftotext on the same Japanese text-layer PDF, in one run.
 
-    python benchmarks/bench_ingest.py [--pages 240] [--runs 5]
+    python benchmarks/bench_ingest.py [--pages 240] [--runs 9]
 
 Builds (into benchmarks/_work/, gitignored) a PDF of the seed texts with an embedded
 TrueType subset (as word processors write municipal PDFs), then measures in rounds — each
@@ -145,7 +145,7 @@ def print_stage_times(pages: int, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=240)
-    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--runs", type=int, default=9, help="rounds (default 9)")
     parser.add_argument("--stages", action="store_true",
                         help="only print each stage's time in one process (best of the rounds)")
     args = parser.parse_args()
