@@ -34,7 +34,7 @@ def test_column_reading_and_token_by_token_reading_agree_on_seed_text():
     assert any("\t" in t for t in texts) and len(texts) > 200
     for text in texts:
         tokens = morphology.tokens(text, 7)
-        assert tokens == morphology._tokens_by_search(text, 7)
+        assert tokens == morphology._tokens_by_search(text, 7, morphology.normalized_forms(text))
         assert all(text[t.start - 7:t.end - 7] == t.surface for t in tokens)
     spaced = morphology.tokens("  市民\u3000協働 の まちづくり")
     assert [(t.surface, t.start) for t in spaced[:3]] == [("市民", 2), ("\u3000", 4), ("協働", 5)]

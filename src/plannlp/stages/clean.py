@@ -177,11 +177,11 @@ def _long_line_widths(lines: list[Line], widths: list[int]) -> list[int]:
     return [width for line, width in zip(lines, widths, strict=True) if len(line.text) >= 10]
 
 
-def _full_width(lines: list[Line], widths: list[int], settings: CleanSettings) -> int:
-    long_widths = sorted(_long_line_widths(lines, widths))
+def _full_width(long_widths: list[int], settings: CleanSettings) -> int:
     if not long_widths:
         return 0
-    return long_widths[min(len(long_widths) - 1, int(len(long_widths) * settings.full_width_percentile))]
+    ranked = sorted(long_widths)
+    return ranked[min(len(ranked) - 1, int(len(ranked) * settings.full_width_percentile))]
 
 
 def _is_wrapped(line: Line, width: int, full_width: int, settings: CleanSettings) -> bool:
@@ -192,14 +192,14 @@ def _is_wrapped(line: Line, width: int, full_width: int, settings: CleanSettings
     )
 
 
-def _layout(lines: list[Line], widths: list[int], full_width: int, settings: CleanSettings) -> tuple[bool, bool]:
+def _layout(lines: list[Line], long_widths: list[int], full_width: int, settings: CleanSettings
+            ) -> tuple[bool, bool]:
     """(fixed_width, blank_separated) of a text layer.
 
     *Fixed width*: lines are cut at the page width, so almost none is wider than the full
     width and many are close to it (a PDF text layer: seeds 002, the PDF fixtures).
     *Blank separated*: paragraphs are separated by blank lines (seeds 000, 001, 003, 004).
     """
-    long_widths = _long_line_widths(lines, widths)
     if not long_widths or not full_width:
         return False, False
     over = sum(w > settings.fixed_width_tolerance * full_width for w in long_widths) / len(long_widths)
@@ -212,8 +212,9 @@ def _layout(lines: list[Line], widths: list[int], full_width: int, settings: Cle
 def join_decisions(lines: list[Line], settings: CleanSettings) -> list[bool]:
     """For each line, whether it continues the previous line (True) or starts a new one."""
     widths = [line.width for line in lines]  # once: every step below needs them
-    full = _full_width(lines, widths, settings)
-    fixed, blank_separated = _layout(lines, widths, full, settings)
+    long_widths = _long_line_widths(lines, widths)
+    full = _full_width(long_widths, settings)
+    fixed, blank_separated = _layout(lines, long_widths, full, settings)
     wrapped = [_is_wrapped(line, width, full, settings) for line, width in zip(lines, widths, strict=True)]
     followers = [lines[i + 1] for i in range(len(lines) - 1) if wrapped[i]]
     double_spaced = bool(followers) and (

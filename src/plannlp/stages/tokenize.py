@@ -100,12 +100,9 @@ class Morphology:
                    strict=True)
         return tuple(map(tuple.__new__, repeat(Token), rows))  # Token(*row), in C
 
-    def _tokens_by_search(self, text: str, offset: int,
-                          normalized: dict[tuple[int, int], str] | None = None) -> tuple[Token, ...]:
-        """The same tokens, placing each surface by searching the text (slower, always right).
-        ``normalized``: Sudachi's forms of ``text``, when already computed."""
-        if normalized is None:
-            normalized = self.normalized_forms(text)
+    def _tokens_by_search(self, text: str, offset: int, normalized: dict[tuple[int, int], str]
+                          ) -> tuple[Token, ...]:
+        """The same tokens, placing each surface by searching the text (slower, always right)."""
         tokens = []
         position = 0
         for node in self._tagger(text):
