@@ -95,3 +95,27 @@ def test_pipeline_files_are_validated(tmp_path):
     good.write_text('[pipeline]\nname = "t"\nstages = ["_test_upper"]\n[stages._test_upper]\nsuffix = "?"\n',
                     encoding="utf-8")
     assert load_pipeline(good).run(_doc("x")).text == "X?"
+
+
+def test_sdg_linking_needs_the_tokens():
+    with pytest.raises(PipelineOrderError, match="'link_sdgs' needs tokens"):
+        Pipeline(["clean", "structure", "segment", "link_sdgs"])
+
+
+def test_a_pipeline_that_drops_tokens_writes_the_same_outputs(default_pipeline, tmp_path):
+    """Seed 003 as ``plannlp ingest`` builds the pipeline: every sentence loses its tokens
+    after SDG linking, and the JSON-LD and CSV are the bytes the token-keeping pipeline writes."""
+    from conftest import seed_path
+    from plannlp.export import write_document
+
+    dropping = load_pipeline(keep_tokens=False)
+    kept = default_pipeline.ingest(seed_path("003"))
+    dropped = dropping.ingest(seed_path("003"))
+    assert sum(len(s.tokens) for s in kept.sentences) > 20_000
+    assert not any(s.tokens for s in dropped.sentences)
+    assert dropped == kept.without_tokens()  # roles, confidences, SDG links, stages, models
+    assert dropping.fingerprint == default_pipeline.fingerprint  # a batch's resume is unaffected
+    for suffix in (".jsonld", ".csv"):
+        write_document(kept, tmp_path / f"kept{suffix}")
+        write_document(dropped, tmp_path / f"dropped{suffix}")
+        assert (tmp_path / f"kept{suffix}").read_bytes() == (tmp_path / f"dropped{suffix}").read_bytes()

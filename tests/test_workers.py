@@ -42,6 +42,19 @@ def test_two_processes_give_the_document_one_process_gives(two_processes, defaul
     assert sum(len(s.tokens) for s in together.sentences) > 20_000
 
 
+def test_a_worker_sends_its_sentences_back_without_tokens_when_the_pipeline_drops_them(
+        default_pipeline, seed003):
+    pipeline = load_pipeline(workers=2, keep_tokens=False)
+    try:
+        pipeline.workers.min_sentences = 50
+        together = pipeline.run(seed003)
+        assert pipeline.workers.documents_sharded == 1
+    finally:
+        pipeline.close()
+    assert together == default_pipeline.run(seed003).without_tokens()
+    assert not any(s.tokens for s in together.sentences)
+
+
 def test_pdf_pages_read_in_two_processes_give_the_same_document(two_processes, default_pipeline):
     """Seed 002's fixture: the worker reads pages 3–4, with the one-character vertical label
     in a font the PDF does not embed (the worker configures PDFium's fonts too)."""

@@ -208,6 +208,13 @@ class PlanDocument:
     stages: tuple[str, ...] = ()  # names of the stages applied, in order
     models: tuple[tuple[str, str], ...] = ()  # (model name, version) used
 
+    def without_tokens(self) -> PlanDocument:
+        """The same document, its sentences without tokens."""
+        if not any(s.tokens for s in self.sentences):
+            return self
+        return replace(self, sentences=tuple(replace(s, tokens=()) if s.tokens else s
+                                             for s in self.sentences))
+
     # -- derived views ---------------------------------------------------------------------
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:

@@ -13,6 +13,10 @@ A stage registered with ``per_sentence=True`` promises more: it changes only ``s
 and each sentence's result depends on that sentence and on document fields it does not
 change. A pipeline built with ``workers=N`` runs such stages on long documents in N processes
 (:mod:`plannlp.workers`); the result is the same document.
+
+A pipeline built with ``keep_tokens=False`` drops each sentence's tokens once the last stage
+that needs them has run: the JSON-LD and the tables carry no tokens, and a long document's
+quarter of a million of them cost memory and, with workers, the time to send them back.
 """
 
 from __future__ import annotations
@@ -145,6 +149,9 @@ class Pipeline:
     many processes (this one included; see :mod:`plannlp.workers`). The output does not
     depend on it. Call :meth:`close` (or use the pipeline as a context manager) to stop the
     workers early; they also stop when the program ends.
+
+    ``keep_tokens=False`` drops each sentence's tokens once the last stage that needs them
+    has run (for callers that only write JSON-LD or tables, which carry no tokens).
     """
 
     def __init__(
@@ -156,6 +163,7 @@ class Pipeline:
         name: str = "custom",
         version: str = "0",
         workers: int = 1,
+        keep_tokens: bool = True,
     ) -> None:
         settings = dict(settings or {})
         self.name = name
@@ -193,6 +201,9 @@ class Pipeline:
                 per_sentence[stage_name] = stage_settings
             available |= spec.adds
         self._groups = _group_steps(self._steps, set(per_sentence))
+        #: index in ``_groups`` after which tokens are dropped (None: kept)
+        self._drop_tokens_after = None if keep_tokens else _last_group_needing(
+            self._groups, "tokens")
         self.workers = None
         if workers > 1 and per_sentence:
             from .workers import DocumentWorkers
@@ -231,12 +242,15 @@ class Pipeline:
     def run(self, document: PlanDocument) -> PlanDocument:
         """Apply every stage in order to an extracted document."""
         with collector_paused():
-            for per_sentence, steps in self._groups:
+            for i, (per_sentence, steps) in enumerate(self._groups):
+                drop_tokens = i == self._drop_tokens_after
                 if per_sentence and self.workers is not None and self.workers.worth_it(document):
-                    document = self.workers.run([name for name, _ in steps], document,
-                                                lambda shard, steps=steps: _apply(steps, shard))
+                    document = self.workers.run(
+                        [name for name, _ in steps], document,
+                        lambda shard, steps=steps, drop=drop_tokens: _apply(steps, shard, drop),
+                        drop_tokens=drop_tokens)
                 else:
-                    document = _apply(steps, document)
+                    document = _apply(steps, document, drop_tokens)
         return replace(document, models=tuple(sorted(self.models().items())))
 
     def close(self) -> None:
@@ -300,7 +314,8 @@ class Pipeline:
         return f"Pipeline({self.name!r}, stages={list(self.stage_names)!r})"
 
 
-def _apply(steps: Iterable[tuple[str, DocumentFn]], document: PlanDocument) -> PlanDocument:
+def _apply(steps: Iterable[tuple[str, DocumentFn]], document: PlanDocument,
+           drop_tokens: bool = False) -> PlanDocument:
     for stage_name, fn in steps:
         try:
             document = fn(document)
@@ -309,7 +324,15 @@ def _apply(steps: Iterable[tuple[str, DocumentFn]], document: PlanDocument) -> P
         except Exception as e:  # a bug in a stage: say where it happened
             raise StageError(stage_name, e, path=document.source.path) from e
         document = replace(document, stages=document.stages + (stage_name,))
-    return document
+    return document.without_tokens() if drop_tokens else document
+
+
+def _last_group_needing(groups: list[tuple[bool, list[tuple[str, DocumentFn]]]], field: str
+                        ) -> int | None:
+    """Index of the last group with a stage that needs ``field``."""
+    needing = [i for i, (_, steps) in enumerate(groups)
+               if any(field in get_stage(name).needs for name, _ in steps)]
+    return needing[-1] if needing else None
 
 
 def _group_steps(steps: list[tuple[str, DocumentFn]], per_sentence: set[str]
@@ -329,10 +352,12 @@ class StageError(PlanNLPError):
         super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}", path=path)
 
 
-def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1) -> Pipeline:
+def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1,
+                  keep_tokens: bool = True) -> Pipeline:
     """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path).
 
-    ``workers``: processes for the per-sentence stages of long documents (see :class:`Pipeline`).
+    ``workers``: processes for the per-sentence stages of long documents; ``keep_tokens=False``:
+    sentences lose their tokens once no stage needs them (see :class:`Pipeline`).
     """
     from .resources import find_pipeline_file
 
@@ -358,4 +383,5 @@ def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1) -> 
         name=head.get("name", path.stem),
         version=str(head.get("version", "0")),
         workers=workers,
+        keep_tokens=keep_tokens,
     )

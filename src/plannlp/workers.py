@@ -15,14 +15,17 @@ is made, so their start-up overlaps with the extraction of the first document.
   (:meth:`DocumentWorkers.read_pdf_pages`); each process opens the PDF itself.
 * For a document with at least ``min_sentences`` sentences, the sentences are cut into as
   many shards as there are processes, of about equal text length but for this process's,
-  which is larger by :data:`WORKER_OVERHEAD` (:meth:`DocumentWorkers.run`).
+  which is larger by :data:`WORKER_OVERHEAD` (:meth:`DocumentWorkers.run`), or by
+  :data:`WORKER_OVERHEAD_WITHOUT_TOKENS` when the pipeline drops the tokens.
 
 The workers take all parts but the first, this process takes the first. A part that fails in
 a worker (an exception, a worker killed by the system) is done again here, so a user sees the
 error a one-process run gives.
 
 Tokens travel back as plain tuples and are rebuilt as :class:`~plannlp.model.Token` here:
-pickling NamedTuples one by one costs several times more.
+pickling NamedTuples one by one costs several times more. A pipeline that drops its tokens
+(``keep_tokens=False``, as ``plannlp ingest`` and batch runs build it) has the workers drop
+them too, before anything is sent back.
 """
 
 from __future__ import annotations
@@ -47,8 +50,12 @@ MIN_PAGES = 64
 #: A worker's shard of sentences costs about this much more than the same shard here: the
 #: shard travels to the worker, which packs and pickles its tokens, and this process unpacks
 #: them. So this process takes a larger shard (measured on the benchmark's 240-page document:
-#: 1.3–1.7x, median 1.4).
+#: 1.2–2.0x, median 1.4).
 WORKER_OVERHEAD = 0.4
+#: The same when the sentences come back without their tokens (a pipeline built with
+#: ``keep_tokens=False``): only the shard's trip out and the roles and links travel
+#: (measured: 0.9–1.4x, median 1.1).
+WORKER_OVERHEAD_WITHOUT_TOKENS = 0.1
 
 StageRunner = Callable[[PlanDocument], PlanDocument]
 
@@ -80,8 +87,9 @@ def _in_worker(fn: Callable, *args: Any) -> Any:
         raise WorkerFailed(f"{type(e).__name__}: {e}") from None
 
 
-def _run_shard(names: Sequence[str], shard: PlanDocument) -> bytes:
-    """The stages ``names`` over ``shard``, its sentences packed (see :func:`pack`).
+def _run_shard(names: Sequence[str], shard: PlanDocument, drop_tokens: bool) -> bytes:
+    """The stages ``names`` over ``shard``, its sentences packed (see :func:`pack`), without
+    their tokens if ``drop_tokens``.
 
     Packing and freeing the shard happen while the collector is paused: resumed with a long
     shard's tokens still alive, its first collection would walk them all (40 ms) before the
@@ -92,7 +100,7 @@ def _run_shard(names: Sequence[str], shard: PlanDocument) -> bytes:
     with collector_paused():
         for name in names:
             shard = _WORKER_STAGES[name](shard)
-        packed = pack(shard.sentences)
+        packed = pack(shard.without_tokens().sentences if drop_tokens else shard.sentences)
         del shard
     return packed
 
@@ -169,16 +177,21 @@ class DocumentWorkers:
         return not self.broken and len(document.sentences) >= self.min_sentences
 
     def run(self, names: Sequence[str], document: PlanDocument,
-            run_here: Callable[[PlanDocument], PlanDocument]) -> PlanDocument:
+            run_here: Callable[[PlanDocument], PlanDocument], *, drop_tokens: bool = False
+            ) -> PlanDocument:
         """Apply the stages ``names`` to ``document``'s sentences in shards.
 
         ``run_here(shard)`` applies the same stages in this process (the caller's own error
-        handling included); it runs the first shard, and any shard a worker failed on.
+        handling included, and dropping the tokens if ``drop_tokens``); it runs the first
+        shard, and any shard a worker failed on. With ``drop_tokens`` the workers send their
+        sentences back without tokens.
         """
-        weights = [1 + WORKER_OVERHEAD] + [1] * (self.processes - 1)  # this process first
+        overhead = WORKER_OVERHEAD_WITHOUT_TOKENS if drop_tokens else WORKER_OVERHEAD
+        weights = [1 + overhead] + [1] * (self.processes - 1)  # this process first
         bounds = shard_bounds(document.sentences, weights)
         shards = [replace(document, sentences=document.sentences[a:b]) for a, b in bounds]
-        futures = [self._submit(_run_shard, list(names), shard) for shard in shards[1:]]
+        futures = [self._submit(_run_shard, list(names), shard, drop_tokens)
+                   for shard in shards[1:]]
         first = run_here(shards[0])
         sentences = list(first.sentences)
         for shard, future in zip(shards[1:], futures, strict=True):

@@ -39,8 +39,8 @@ _PIPELINES: dict[str, Any] = {}
 def worker_pipeline(name: str):
     from .. import load_pipeline
 
-    if name not in _PIPELINES:
-        _PIPELINES[name] = load_pipeline(name)
+    if name not in _PIPELINES:  # the outputs carry no tokens: dropped once SDG linking has run
+        _PIPELINES[name] = load_pipeline(name, keep_tokens=False)
     return _PIPELINES[name]
 
 

@@ -232,7 +232,7 @@ def load_linker(settings: SdgSettings) -> SdgLinker:
     return SdgLinker(settings, model, meta)
 
 
-@register_stage("link_sdgs", needs=("sentences",), adds=("sdgs",), settings=SdgSettings,
+@register_stage("link_sdgs", needs=("tokens",), adds=("sdgs",), settings=SdgSettings,
                 per_sentence=True)
 def make_link_sdgs(settings: SdgSettings) -> Callable[[PlanDocument], PlanDocument]:
     linker = load_linker(settings)
