@@ -118,3 +118,17 @@ def test_workers_give_the_same_output_from_a_real_process(tmp_path):
         assert ("1 of them in 2 processes" in proc.stderr) == (workers == "2")
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 1500
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", "1.5"])
+def test_workers_is_a_whole_number_or_auto(runner, value):
+    result = runner.invoke(cli, ["ingest", "--sample", "--workers", value])
+    assert result.exit_code == 2 and "neither a whole number of at least 1 nor 'auto'" in result.output
+
+
+def test_workers_auto_is_the_cpus_available_up_to_the_limit():
+    from plannlp.cli import WorkerCount, available_cpus
+
+    assert WorkerCount().convert("auto", None, None) == available_cpus()
+    assert WorkerCount(auto_limit=1).convert("AUTO", None, None) == 1
+    assert WorkerCount(auto_limit=4).convert("3", None, None) == 3

@@ -9,6 +9,7 @@ exit status (1 for a failed input, 2 for a usage error).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -26,6 +27,37 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "kb": ("plannlp.cli.kb_cmd", "kb", "Load, query and push the plan knowledge base (SPARQL)."),
     "trace": ("plannlp.cli.trace_cmd", "trace", "Compare plan revisions: a 新旧対照表 of measures and indicators."),
 }
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (fewer than the machine's under a CPU quota or affinity)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+class WorkerCount(click.ParamType):
+    """``--workers``: a whole number of processes, or ``auto`` (the CPUs available, at most
+    ``auto_limit``)."""
+
+    name = "N|auto"
+
+    def __init__(self, auto_limit: int | None = None) -> None:
+        self.auto_limit = auto_limit
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return min(available_cpus(), self.auto_limit or available_cpus())
+        try:
+            count = int(value)
+        except ValueError:
+            count = 0
+        if count < 1:
+            self.fail(f"{value!r} is neither a whole number of at least 1 nor 'auto'.", param, ctx)
+        return count
 
 
 class LazyGroup(click.Group):

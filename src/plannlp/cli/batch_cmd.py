@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from . import WorkerCount
+
 
 class Progress:
     """A tqdm bar on a terminal; plain log lines (about every 5%) otherwise."""
@@ -46,7 +48,8 @@ class Progress:
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output folder (documents/, tables/, state.jsonl, errors.jsonl, summary, chart).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--workers", type=WorkerCount(), default="auto", show_default=True,
+              help="Worker processes, one document each (auto: the CPUs available).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool; dask: a Dask cluster (LocalCluster unless --scheduler).")
 @click.option("--scheduler", default=None, help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")

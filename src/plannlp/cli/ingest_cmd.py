@@ -8,6 +8,7 @@ import time
 import click
 
 from ..errors import UsageError
+from . import WorkerCount
 
 
 @click.command("ingest")
@@ -19,10 +20,11 @@ from ..errors import UsageError
               help="Output format; overrides the extension. JSON-LD when neither says.")
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True,
               help="A pipeline name from pipelines/ or a path to a .toml file.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes for one long document: PDFs of 64+ pages are read in page "
-                   "ranges, and the sentence stages (tokenize, roles, SDG links) of documents of "
-                   "1,500+ sentences (about 70 pages) run in shards. The output is the same.")
+@click.option("--workers", type=WorkerCount(auto_limit=4), default="auto", show_default=True,
+              help="Processes for one long document (auto: the CPUs available, at most 4): "
+                   "PDFs of 64+ pages are read in page ranges, and the sentence stages "
+                   "(tokenize, roles, SDG links) of documents of 1,500+ sentences (about 70 "
+                   "pages) run in shards. The output is the same; 1 runs in this process only.")
 @click.option("--sample", is_flag=True,
               help="Ingest the bundled sample plan (佐久市 第二次総合計画 基本計画 excerpt).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -39,7 +41,7 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     Examples:
       plannlp ingest --sample -o sample.jsonld
       plannlp ingest 計画素案.pdf -o 計画素案.csv
-      plannlp ingest 総合計画.pdf --workers 2 -o 総合計画.jsonld
+      plannlp ingest 総合計画.pdf --workers 1 -o 総合計画.jsonld
       cat plan.txt | plannlp ingest - --format jsonl
     """
     from .. import load_pipeline
@@ -54,7 +56,8 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     fmt = format_for(output, fmt)  # fail on a bad extension before any work
 
     started = time.perf_counter()
-    pipeline = load_pipeline(pipeline_name, workers=workers)
+    # the outputs carry no tokens: each sentence's are dropped once SDG linking has read them
+    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False)
     documents, failures = [], []
     for path in inputs:
         result = pipeline.ingest_safely(path)
