@@ -10,15 +10,17 @@ pdftotext's time in the same round (median, lowest and highest of the rounds):
 
 * ``pdftotext`` pages/s (poppler, the reference; a subprocess, so its start-up is included),
 * plannlp extraction only (pypdfium2), with and without the ruled-table scan,
-* plannlp full ingest (``plannlp.load_pipeline()`` once, then ``.ingest(path)`` and the
-  JSON-LD written), in one process and with ``workers=2`` (the PDF's pages and the
-  per-sentence stages shared with one worker process; the worker is started and ready
-  before the timing, as in a long-lived process),
+* plannlp full ingest, the pipeline built as ``plannlp ingest`` builds it
+  (``plannlp.load_pipeline(workers=N, keep_tokens=False)`` once, then ``.ingest(path)`` and
+  the JSON-LD written): in one process (``--workers 1``) and with ``workers=2`` (what
+  ``--workers auto``, the default, gives on 2 CPUs: the PDF's pages and the per-sentence
+  stages shared with one worker process; the worker is started and ready before the
+  timing, as in a long-lived process),
 * each one's ratio to pdftotext, and once: pdfplumber's text extraction on 20 pages (why it
   only runs on ruled pages), peak memory (max RSS after extraction; of a fresh process that
   ingests the file once, in one process and with workers=2, and of its worker), and
   start-up to first output for a one-page PDF (``python -m plannlp ingest one.pdf -o
-  out.jsonld`` in a subprocess).
+  out.jsonld`` in a subprocess, with the default ``--workers auto``).
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ import resource, sys
 from plannlp import load_pipeline
 from plannlp.export import write_document
 if __name__ == "__main__":
-    with load_pipeline(workers=int(sys.argv[2])) as pipeline:
+    with load_pipeline(workers=int(sys.argv[2]), keep_tokens=False) as pipeline:
         write_document(pipeline.ingest(sys.argv[1]), sys.argv[3])
     mb = [resource.getrusage(who).ru_maxrss / 1024
           for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
@@ -169,8 +171,8 @@ def main() -> None:
     memory_two, memory_worker = peak_memory(pdf, 2)
     plumber_pages = min(pages, 20)
     plumber = time_pdfplumber_text(pdf, plumber_pages)
-    single = load_pipeline()  # models load once, outside the timing
-    double = load_pipeline(workers=2)
+    single = load_pipeline(keep_tokens=False)  # as `plannlp ingest` builds it; loaded once
+    double = load_pipeline(workers=2, keep_tokens=False)
     double.workers.wait_until_ready()  # the worker's own start-up is not timed
     out = WORK / "out.jsonld"
     measured: dict[str, Callable[[], object]] = {
@@ -178,7 +180,7 @@ def main() -> None:
             ["pdftotext", "-enc", "UTF-8", str(pdf), str(WORK / "ref.txt")], check=True),
         "plannlp extract, text only": lambda: extract(pdf, settings=ExtractSettings(pdf_tables=False)),
         "plannlp extract, text + table scan": lambda: extract(pdf, settings=ExtractSettings()),
-        "plannlp ingest (full pipeline)": lambda: write_document(single.ingest(pdf), out),
+        "plannlp ingest, one process": lambda: write_document(single.ingest(pdf), out),
         "plannlp ingest, workers=2": lambda: write_document(double.ingest(pdf), out),
     }
     seconds: dict[str, list[float]] = {label: [] for label in measured}
