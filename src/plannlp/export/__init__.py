@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+import orjson
+
 from ..errors import UsageError
 from ..model import PlanDocument
 from .atomic import atomic_writer
@@ -53,24 +55,20 @@ def jsonld_of(documents: Sequence[PlanDocument]) -> dict:
     return {"@context": objects[0]["@context"], "@graph": graph}
 
 
-#: One encoder for every node: json's C encoder (compact output; it cannot indent before
-#: Python 3.13, and its pure-Python indenting encoder took three times as long).
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def jsonld_text(data: dict) -> str:
     """JSON-LD text with the context indented and one ``@graph`` node per line.
 
     A plan's graph holds tens of thousands of nodes; one a line keeps the file easy to read,
-    grep and diff, and lets json's C encoder write each node.
+    grep and diff, and lets orjson write each node compactly (2.5 times as fast as json's C
+    encoder; json's indenting encoder is pure Python and three times slower still).
     """
     if "@graph" not in data:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     rest = {k: v for k, v in data.items() if k not in ("@context", "@graph")}
     head = {"@context": data["@context"], **rest} if "@context" in data else rest
     opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ",\n" if head else "{\n"
-    nodes = ",\n".join(["    " + _ENCODE(node) for node in data["@graph"]])
-    graph = f'  "@graph": [\n{nodes}\n  ]' if nodes else '  "@graph": []'
+    nodes = b",\n    ".join(map(orjson.dumps, data["@graph"])).decode()
+    graph = f'  "@graph": [\n    {nodes}\n  ]' if nodes else '  "@graph": []'
     return f"{opening}{graph}\n}}\n"
 
 
@@ -79,8 +77,7 @@ def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None
         handle.write(jsonld_text(jsonld_of(documents)))
     elif fmt == "jsonl":
         for doc in documents:
-            for row in sentence_rows(doc):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.writelines(orjson.dumps(row).decode() + "\n" for row in sentence_rows(doc))
     else:
         writer = csv.DictWriter(handle, fieldnames=SENTENCE_COLUMNS, extrasaction="ignore")
         writer.writeheader()
