@@ -119,3 +119,18 @@ def test_a_pipeline_that_drops_tokens_writes_the_same_outputs(default_pipeline, 
         write_document(kept, tmp_path / f"kept{suffix}")
         write_document(dropped, tmp_path / f"dropped{suffix}")
         assert (tmp_path / f"kept{suffix}").read_bytes() == (tmp_path / f"dropped{suffix}").read_bytes()
+
+
+def test_a_sentence_copied_with_changes_is_what_dataclasses_replace_gives(default_pipeline):
+    from conftest import seed_path
+    from plannlp.model import Sentence
+
+    sentence = next(s for s in default_pipeline.ingest(seed_path("004")).sentences if s.sdgs)
+    for changes in ({"tokens": ()}, {"role": None, "sdgs": ()}, {"text": "別の文。", "end": 4}):
+        copy = sentence.copy_with(**changes)
+        assert copy == dataclasses.replace(sentence, **changes) and type(copy) is Sentence
+        assert copy != sentence and hash(copy) == hash(dataclasses.replace(sentence, **changes))
+    with pytest.raises(TypeError, match="no field tokenz"):
+        sentence.copy_with(tokenz=())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sentence.copy_with(tokens=()).tokens = ()

@@ -117,13 +117,13 @@ def pack(sentences: Sequence[Sentence]) -> bytes:
         return (intern(surface), intern(lemma), intern(pos), intern(normalized), start, end,
                 intern(inflection))
 
-    return pickle.dumps([(replace(s, tokens=()), tuple(map(plain, s.tokens))) for s in sentences],
+    return pickle.dumps([(s.copy_with(tokens=()), tuple(map(plain, s.tokens))) for s in sentences],
                         protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack(packed: bytes) -> list[Sentence]:
     new = tuple.__new__
-    return [replace(s, tokens=tuple(map(new, repeat(Token, len(rows)), rows))) if rows else s
+    return [s.copy_with(tokens=tuple(map(new, repeat(Token, len(rows)), rows))) if rows else s
             for s, rows in pickle.loads(packed)]
 
 

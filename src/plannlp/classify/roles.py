@@ -67,7 +67,7 @@ def predict_roles(estimator, examples: Sequence[RoleExample], *, use_hints: bool
 
 
 def apply_roles(doc: PlanDocument, predictions: Sequence[RolePrediction]) -> PlanDocument:
-    sentences = tuple(replace(s, role=p) for s, p in zip(doc.sentences, predictions, strict=True))
+    sentences = tuple(s.copy_with(role=p) for s, p in zip(doc.sentences, predictions, strict=True))
     return replace(doc, sentences=sentences)
 
 

@@ -213,7 +213,7 @@ def apply_links(doc: PlanDocument, links: Sequence[tuple[SdgLink, ...]], indexes
     sentences = list(doc.sentences)
     for i, sentence_links in zip(indexes, links, strict=True):
         if sentences[i].sdgs != sentence_links:  # a sentence whose links stay the same is kept
-            sentences[i] = replace(sentences[i], sdgs=sentence_links)
+            sentences[i] = sentences[i].copy_with(sdgs=sentence_links)
     return replace(doc, sentences=tuple(sentences))
 
 

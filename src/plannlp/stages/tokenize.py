@@ -140,7 +140,7 @@ def make_tokenize(settings: TokenizeSettings) -> Callable[[PlanDocument], PlanDo
                                       [doc.sentences[i].start for i in chosen])
         sentences = list(doc.sentences)
         for i, sentence_tokens in zip(chosen, tokens, strict=True):
-            sentences[i] = replace(sentences[i], tokens=sentence_tokens)
+            sentences[i] = sentences[i].copy_with(tokens=sentence_tokens)
         return replace(doc, sentences=tuple(sentences))
 
     return tokenize
