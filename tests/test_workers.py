@@ -143,6 +143,26 @@ def test_a_part_that_fails_in_a_worker_is_done_here_and_the_pool_stays_usable(tw
     assert two_processes.ingest(FIXTURES / "pdf" / "seed002_layout.pdf").sentences
 
 
+def test_where_no_process_can_be_started_everything_runs_here(monkeypatch, seed003,
+                                                              default_pipeline):
+    """A sandbox or a process limit: starting the worker fails, and the default
+    ``--workers auto`` must still give the document."""
+    import multiprocessing.context
+
+    def refuse(process):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    pipeline = load_pipeline(workers=2)
+    try:
+        pipeline.workers.min_sentences = 50
+        assert pipeline.workers.broken
+        assert pipeline.run(seed003) == default_pipeline.run(seed003)
+        assert pipeline.workers.documents_sharded == 0
+    finally:
+        pipeline.close()
+
+
 @pytest.mark.parametrize("workers", [0, -1, 1.5, "2"])
 def test_workers_must_be_a_whole_number(workers):
     with pytest.raises(ConfigError, match="workers"):

@@ -162,9 +162,10 @@ class DocumentWorkers:
             max_workers=processes - 1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker, initargs=(list(stages),),
         )
-        # start the workers now (the executor starts them on the first task)
-        self._started = [self._executor.submit(_ready) for _ in range(processes - 1)]
-        self.broken = False  # a worker died: the pool is unusable, documents run here
+        self.broken = False  # a worker died or never started: documents run here
+        # start the workers now (the executor starts them on the first task); where processes
+        # cannot be started (a sandbox, a process limit), everything runs in this process
+        self._started = [f for f in (self._submit(_ready) for _ in range(processes - 1)) if f]
         self.documents_sharded = 0
         self.pdfs_shared = 0
 
@@ -229,7 +230,7 @@ class DocumentWorkers:
     def _submit(self, fn: Callable, *args: Any) -> Future | None:
         try:
             return self._executor.submit(_in_worker, fn, *args)
-        except (BrokenProcessPool, RuntimeError):  # broken, or shut down
+        except (BrokenProcessPool, RuntimeError, OSError):  # broken, shut down, or no process
             self.broken = True
             return None
 
