@@ -100,13 +100,14 @@ def _run_shard(names: Sequence[str], shard: PlanDocument, drop_tokens: bool) -> 
     with collector_paused():
         for name in names:
             shard = _WORKER_STAGES[name](shard)
-        packed = pack(shard.without_tokens().sentences if drop_tokens else shard.sentences)
+        packed = pack(shard.sentences, tokens=not drop_tokens)
         del shard
     return packed
 
 
-def pack(sentences: Sequence[Sentence]) -> bytes:
-    """Sentences pickled as (sentence without tokens, tokens as plain tuples).
+def pack(sentences: Sequence[Sentence], *, tokens: bool = True) -> bytes:
+    """Sentences pickled as (sentence without tokens, tokens as plain tuples); with
+    ``tokens=False`` the tokens are left out (they arrive as none).
 
     The tokens' strings are interned, so each distinct surface, lemma or POS is pickled once
     (a long document's tokens: 2 MB instead of 5, pickled in a tenth of the time). Pickled
@@ -117,7 +118,8 @@ def pack(sentences: Sequence[Sentence]) -> bytes:
         return (intern(surface), intern(lemma), intern(pos), intern(normalized), start, end,
                 intern(inflection))
 
-    return pickle.dumps([(s.copy_with(tokens=()), tuple(map(plain, s.tokens))) for s in sentences],
+    return pickle.dumps([(s.copy_with(tokens=()) if s.tokens else s,
+                          tuple(map(plain, s.tokens)) if tokens else ()) for s in sentences],
                         protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -50,7 +50,8 @@ class WorkerCount(click.ParamType):
         if isinstance(value, int):
             return value
         if str(value).strip().lower() == "auto":
-            return min(available_cpus(), self.auto_limit or available_cpus())
+            cpus = available_cpus()
+            return min(cpus, self.auto_limit) if self.auto_limit else cpus
         try:
             count = int(value)
         except ValueError:
