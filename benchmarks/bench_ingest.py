@@ -119,9 +119,9 @@ def print_stage_times(pages: int, runs: int) -> None:
     """Seconds per stage of a one-process ingest (best of ``runs``), the collector paused as
     in :meth:`plannlp.pipeline.Pipeline.ingest`."""
     from plannlp import load_pipeline
+    from plannlp.collector import collector_paused
     from plannlp.export import write_document
     from plannlp.extract import extract
-    from plannlp.pipeline import collector_paused
 
     pdf, _ = build_inputs(pages)
     pipeline = load_pipeline()
@@ -163,7 +163,7 @@ def main() -> None:
     from plannlp import load_pipeline
     from plannlp.export import write_document
     from plannlp.extract import extract
-    from plannlp.pipeline import ExtractSettings
+    from plannlp.extract.settings import ExtractSettings
 
     extract(pdf)
     rss_extract = max_rss_mb()

@@ -8,7 +8,8 @@ import pytest
 
 from plannlp.errors import ConfigError, PipelineOrderError
 from plannlp.model import PlanDocument, Source
-from plannlp.pipeline import Pipeline, StageError, load_pipeline, make_settings, register_stage
+from plannlp.pipeline import Pipeline, StageError, load_pipeline
+from plannlp.registry import make_settings, register_stage
 
 
 @dataclasses.dataclass(frozen=True)

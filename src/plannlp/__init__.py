@@ -10,11 +10,10 @@ Library API::
     plannlp.write(doc, "plan.jsonld")           # or .jsonl / .csv
 """
 
-__version__ = "0.1.0"
-
-from .errors import PlanNLPError  # noqa: E402
-from .model import PlanDocument, Sentence  # noqa: E402
-from .pipeline import Pipeline, load_pipeline  # noqa: E402
+from ._version import __version__
+from .errors import PlanNLPError
+from .model import PlanDocument, Sentence
+from .pipeline import Pipeline, load_pipeline
 
 
 def ingest(source, *, pipeline="default", name=None, metadata=None) -> PlanDocument:

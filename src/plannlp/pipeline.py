@@ -21,125 +21,26 @@ quarter of a million of them cost memory and, with workers, the time to send the
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import hashlib
-import importlib
 import json
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
+from .collector import collector_paused
 from .errors import ConfigError, PipelineOrderError, PlanNLPError
+from .extract.settings import ExtractSettings
 from .model import IngestResult, PlanDocument
-
-DocumentFn = Callable[[PlanDocument], PlanDocument]
+from .registry import DocumentFn, get_stage, make_settings
 
 #: What :func:`plannlp.extract.extract` provides before any stage runs.
 EXTRACTED = frozenset({"source", "raw_text", "pages", "tables", "metadata"})
-
-#: Where each registered stage lives; imported on first use so heavy dependencies stay lazy.
-STAGE_MODULES: dict[str, str] = {
-    "clean": "plannlp.stages.clean",
-    "structure": "plannlp.stages.structure",
-    "segment": "plannlp.stages.segment",
-    "tokenize": "plannlp.stages.tokenize",
-    "classify_roles": "plannlp.classify.roles",
-    "link_sdgs": "plannlp.classify.sdg",
-    "indicators": "plannlp.stages.indicators",
-}
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    name: str
-    factory: Callable[[Any], DocumentFn]
-    needs: frozenset[str]
-    adds: frozenset[str]
-    settings_type: type | None  # a dataclass with defaults for every field
-    per_sentence: bool = False  # see the module docstring
-
-
-_REGISTRY: dict[str, StageSpec] = {}
-
-
-def register_stage(
-    name: str,
-    *,
-    needs: Iterable[str] = (),
-    adds: Iterable[str] = (),
-    settings: type | None = None,
-    per_sentence: bool = False,
-) -> Callable[[Callable[[Any], DocumentFn]], Callable[[Any], DocumentFn]]:
-    """Register a stage factory under ``name`` (decorator)."""
-
-    def decorator(factory: Callable[[Any], DocumentFn]) -> Callable[[Any], DocumentFn]:
-        _REGISTRY[name] = StageSpec(name, factory, frozenset(needs), frozenset(adds), settings,
-                                    per_sentence)
-        return factory
-
-    return decorator
-
-
-def get_stage(name: str) -> StageSpec:
-    if name not in _REGISTRY and name in STAGE_MODULES:
-        importlib.import_module(STAGE_MODULES[name])
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(set(STAGE_MODULES) | set(_REGISTRY)))
-        raise ConfigError(f"Unknown stage '{name}'. Known stages: {known}.") from None
-
-
-def make_settings(spec: StageSpec | str, values: Mapping[str, Any]) -> Any:
-    """Build a stage's settings dataclass, rejecting keys it does not know."""
-    if isinstance(spec, str):
-        spec = get_stage(spec)
-    if spec.settings_type is None:
-        if values:
-            raise ConfigError(f"Stage '{spec.name}' takes no settings, got: {', '.join(values)}.")
-        return None
-    known = {f.name for f in dataclasses.fields(spec.settings_type)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ConfigError(
-            f"Stage '{spec.name}' has no setting {', '.join(map(repr, unknown))}; "
-            f"it accepts: {', '.join(sorted(known))}."
-        )
-    return spec.settings_type(**values)
-
-
-@dataclass(frozen=True)
-class ExtractSettings:
-    """Settings of the extract step (``[extract]`` in a pipeline file)."""
-
-    pdf_tables: bool = True  # run pdfplumber on pages that look like they hold tables
-    max_pages: int | None = None  # stop after this many pages (None: all)
-    min_chars_per_page: int = 20  # below this on every page, the PDF needs OCR
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a document is read, run or written.
-
-    Extraction, the stages and the writers build hundreds of thousands of small objects
-    (tokens, features, JSON-LD nodes) and no reference cycles; every automatic collection
-    walks all the objects made so far, which took about a quarter of a long document's
-    ingest. Collection resumes afterwards (nested pauses resume at the outermost).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Pipeline:

@@ -64,7 +64,7 @@ _WORKER_STAGES: dict[str, StageRunner] = {}
 
 
 def _start_worker(stages: Sequence[tuple[str, Any]]) -> None:
-    from .pipeline import get_stage
+    from .registry import get_stage
 
     for name, settings in stages:
         _WORKER_STAGES[name] = get_stage(name).factory(settings)
@@ -95,7 +95,7 @@ def _run_shard(names: Sequence[str], shard: PlanDocument, drop_tokens: bool) -> 
     shard's tokens still alive, its first collection would walk them all (40 ms) before the
     result could leave.
     """
-    from .pipeline import collector_paused
+    from .collector import collector_paused
 
     with collector_paused():
         for name in names:

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from plannlp.classify.linear import export_calibrated
-from plannlp.classify.metrics import confusion, macro_f1, micro_prf, per_class
-from plannlp.classify.model_io import load_linear_model, load_model, save_model
+from plannlp.classify.model_io import load_linear_model, load_model
 from plannlp.classify.role_features import RoleExample
-from plannlp.classify.role_training import LabelledExample, fit
 from plannlp.classify.roles import load_role_model, predict_roles
 from plannlp.classify.silver import silver_role
 from plannlp.errors import ModelLoadError
 from plannlp.stages.tokenize import Morphology
+from plannlp.training.metrics import confusion, macro_f1, micro_prf, per_class
+from plannlp.training.model_files import export_calibrated, save_model
+from plannlp.training.roles import LabelledExample, fit
 
 
 @pytest.fixture(scope="module")

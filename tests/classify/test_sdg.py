@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plannlp.classify.sdg import SdgLinker, SdgSettings, aggregate_links, goal_names, load_lexicon
+from plannlp.classify.sdg import SdgLinker, SdgSettings, aggregate_links
+from plannlp.classify.sdg_lexicon import goal_names, load_lexicon
 from plannlp.model import SdgLink
 
 
@@ -55,7 +56,7 @@ def test_lexicon_index_finds_exactly_the_terms_a_substring_test_finds():
     import unicodedata
 
     from conftest import SEEDS
-    from plannlp.classify.sdg import LexiconIndex
+    from plannlp.classify.sdg_lexicon import LexiconIndex
 
     index = LexiconIndex(load_lexicon())
     texts = ["持続可能な農業者の育成", "遊休農地と耕作放棄地", "子どもの貧困と生活困窮者", "", "農"]
@@ -66,7 +67,7 @@ def test_lexicon_index_finds_exactly_the_terms_a_substring_test_finds():
         assert index.terms_in(text) == [t for t in index.terms if t in text], text
     assert index.terms_in("農業", "農地") == ["農業", "農地"]
     # one-character terms, regex metacharacters and an empty lexicon
-    from plannlp.classify.sdg import LexiconEntry
+    from plannlp.classify.sdg_lexicon import LexiconEntry
 
     odd = LexiconIndex([LexiconEntry(1, term, 0.5, None, "test") for term in ("a", "ab", "b-]", "^\\", "(.)")])
     for text in ("xab-]", "^\\(.)", "b-", "(a)", ""):
@@ -90,8 +91,9 @@ def test_aggregation_is_a_noisy_or_of_sentence_links():
 # --- the plan's own SDG labels and the trained re-ranker ---------------------------------------
 
 from conftest import REPO  # noqa: E402
-from plannlp.classify.sdg import LexiconIndex  # noqa: E402
-from plannlp.classify.sdg_training import SdgExample, fit_model, gold_measures, model_goal_scores  # noqa: E402
+from plannlp.classify.sdg_features import model_goal_scores  # noqa: E402
+from plannlp.classify.sdg_lexicon import LexiconIndex  # noqa: E402
+from plannlp.training.sdg import SdgExample, fit_model, gold_measures  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from plannlp.errors import CorruptPDFError, EncryptedPDFError, NeedsOCRError
 from plannlp.extract import extract
 from plannlp.extract import pdf as pdf_module
 from plannlp.extract.pdf import count_rules
+from plannlp.extract.settings import ExtractSettings
 from plannlp.model import DocumentMetadata
-from plannlp.pipeline import ExtractSettings
 
 PDF = FIXTURES / "pdf"
 
@@ -236,7 +236,7 @@ RSS_PROBE = textwrap.dedent("""
     import sys
     import pypdfium2
     from plannlp.extract import extract
-    from plannlp.pipeline import ExtractSettings
+    from plannlp.extract.settings import ExtractSettings
 
     def peak_kib():  # VmHWM is per process image (ru_maxrss would carry pytest's over exec)
         with open("/proc/self/status") as status:

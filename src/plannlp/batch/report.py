@@ -46,7 +46,7 @@ def write_chart(links, documents, path: Path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from ..classify.sdg import goal_names
+    from ..classify.sdg_lexicon import goal_names
 
     municipalities = []
     if documents is not None and len(documents):

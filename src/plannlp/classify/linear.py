@@ -67,22 +67,6 @@ class LinearModel:
         return self.classes_[np.argmax(self.predict_proba(features), axis=1)]
 
 
-def export_calibrated(pipeline) -> LinearModel:
-    """Export ``Pipeline([DictVectorizer, CalibratedClassifierCV(LogisticRegression, sigmoid)])``."""
-    vectorizer = pipeline.named_steps["features"]
-    calibrated = pipeline.named_steps["model"]
-    coefs, intercepts, calibrations = [], [], []
-    for fold in calibrated.calibrated_classifiers_:
-        estimator = fold.estimator
-        if list(estimator.classes_) != list(calibrated.classes_):
-            raise ModelLoadError("A calibration fold did not see every class; train with more data.")
-        coefs.append(estimator.coef_)
-        intercepts.append(estimator.intercept_)
-        calibrations.append([[c.a_, c.b_] for c in fold.calibrators])
-    return LinearModel(vectorizer.vocabulary_, list(calibrated.classes_), np.array(coefs),
-                       np.array(intercepts), np.array(calibrations, dtype=float))
-
-
 def save_linear(model: LinearModel, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     arrays = folder / "weights.npz"

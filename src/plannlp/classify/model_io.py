@@ -50,36 +50,6 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save_model(model: Any, folder: Path, meta: dict[str, Any], linear: Any = None,
-               *, sklearn_copy: bool = True) -> dict[str, Any]:
-    """Save a fitted model: its linear export (if given) and/or the scikit-learn pipeline (skops).
-
-    The shipped models keep only the linear export (``sklearn_copy=False``): the skops file
-    of the calibrated pipeline is ~12 MB and can be rebuilt with ``plannlp train --sklearn-copy``.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    stale = folder / "model.skops"
-    if sklearn_copy:
-        import skops.io as sio
-
-        sio.dump(model, stale)
-        untrusted = set(sio.get_untrusted_types(file=stale)) - TRUSTED_TYPES
-        if untrusted:
-            raise ModelLoadError(f"The model holds types that are not on the allow-list: {sorted(untrusted)}")
-        files.append(stale)
-    elif stale.exists():
-        stale.unlink()  # an old copy would no longer match the linear export
-    if linear is not None:
-        from .linear import save_linear
-
-        files += save_linear(linear, folder)
-    meta = {**meta, "format": "+".join(f.suffix.lstrip(".") for f in files),
-            "files": {f.name: sha256_of(f) for f in files}}
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return meta
-
-
 def read_meta(folder: Path) -> dict[str, Any]:
     meta_path = folder / "meta.json"
     if not meta_path.is_file():

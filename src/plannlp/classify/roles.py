@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import ROLES, PlanDocument, RolePrediction
-from ..pipeline import register_stage
+from ..registry import register_stage
 from .role_features import RoleExample, role_features
 
 

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..errors import PlanNLPError
 
 #: command name → (module, attribute, one-line help shown by ``plannlp --help``)

@@ -26,11 +26,11 @@ def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bo
     """Train the role classifier and the SDG linker on the corpus (gold + silver labels)."""
     for part in _parts(only):
         if part == "roles":
-            from ..classify.role_training import train_roles
+            from ..training.roles import train_roles
 
             click.echo(train_roles(corpus, out, seed, sklearn_copy=sklearn_copy)["text"])
         else:
-            from ..classify.sdg_training import train_sdg
+            from ..training.sdg import train_sdg
 
             click.echo(train_sdg(corpus, out, seed)["text"])
 
@@ -48,11 +48,11 @@ def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None) 
     results = {}
     for part in _parts(only):
         if part == "roles":
-            from ..classify.role_training import evaluate_roles
+            from ..training.roles import evaluate_roles
 
             results["roles"] = evaluate_roles(corpus, seed)
         else:
-            from ..classify.sdg_training import evaluate_sdg
+            from ..training.sdg import evaluate_sdg
 
             results["sdg"] = evaluate_sdg(corpus, seed)
         click.echo(results[part]["text"])

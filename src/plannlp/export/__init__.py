@@ -89,7 +89,7 @@ def write_documents(
     documents: Sequence[PlanDocument], path: str | Path | None, *, format: str | None = None
 ) -> str:
     """Write documents to ``path`` (``None`` or ``-``: standard output); returns the format used."""
-    from ..pipeline import collector_paused
+    from ..collector import collector_paused
 
     fmt = format_for(path, format)
     with collector_paused():

@@ -16,7 +16,7 @@ import json
 from functools import cache
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..model import (
     DocumentMetadata,
     Indicator,

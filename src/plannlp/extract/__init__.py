@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..errors import CorruptPDFError, EmptyFileError, FileNotFound
 from ..model import DocumentMetadata, Page, PlanDocument, Source
-from ..pipeline import ExtractSettings
 from .pdf import PageReader, extract_pdf
+from .settings import ExtractSettings
 from .text import extract_text
 
 PDF_MAGIC = b"%PDF-"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
 from ..model import Page, Table
-from ..pipeline import ExtractSettings
+from .settings import ExtractSettings
 
 #: A path object at most this thick (points) in one direction is a ruling line ...
 RULE_MAX_THICKNESS = 3.0

@@ -37,7 +37,7 @@ from ..japanese.markers import (
 )
 from ..japanese.width import fold, visual_width
 from ..model import PlanDocument
-from ..pipeline import register_stage
+from ..registry import register_stage
 
 
 @dataclass(frozen=True)

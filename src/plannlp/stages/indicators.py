@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from ..japanese.dates import parse_year
 from ..model import Indicator, IndicatorValue, PlanDocument
-from ..pipeline import register_stage
+from ..registry import register_stage
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _ITEM_MARK = re.compile(r"^[①-⑳]?\s*")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from ..japanese.markers import BULLET, FOOTNOTE, MARKDOWN_BULLET
 from ..japanese.sentences import split_sentences
 from ..model import PlanDocument, Section, Sentence, SentenceKind, innermost_section
-from ..pipeline import register_stage
+from ..registry import register_stage
 
 
 @dataclass(frozen=True)

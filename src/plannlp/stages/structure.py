@@ -29,7 +29,7 @@ from ..japanese.headings import (
     section_role_title,
 )
 from ..model import DocumentMetadata, PlanDocument, Role, Section
-from ..pipeline import register_stage
+from ..registry import register_stage
 from ..resources import data_path
 
 

@@ -15,7 +15,7 @@ from itertools import accumulate, chain, repeat
 
 from ..errors import MissingDependencyError
 from ..model import PlanDocument, Token
-from ..pipeline import register_stage
+from ..registry import register_stage
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..classify.role_features import RoleExample, role_features
+from ..classify.silver import silver_role
 from ..model import ROLES, Role
 from .metrics import accuracy, confusion, format_report, macro_f1, per_class
-from .role_features import RoleExample, role_features
-from .silver import silver_role
 
 MODEL_NAME = "role"
 MODEL_VERSION = "2.0"
@@ -65,11 +65,11 @@ def read_gold(corpus_dir: Path) -> list[dict[str, str]]:
 def corpus_examples(corpus_dir: Path) -> list[LabelledExample]:
     """Silver examples of every manifest document, with gold labels where gold exists,
     plus gold rows the segmenter did not produce as such (added from their text)."""
+    from ..classify.roles import examples_of
     from ..extract import extract
     from ..japanese.headings import section_role_title
     from ..pipeline import Pipeline
     from ..stages.tokenize import Morphology
-    from .roles import examples_of
 
     pipeline = Pipeline(["clean", "structure", "segment", "tokenize"])
     gold = read_gold(corpus_dir)
@@ -137,7 +137,7 @@ def choose_c(examples: list[LabelledExample], *, seed: int = 0) -> float:
 
 
 def _fit_with(examples: list[LabelledExample], *, seed: int, c: float):
-    from .roles import build_estimator
+    from ..classify.roles import build_estimator
 
     ordered = sorted(examples, key=lambda e: (e.doc_id, e.example.text, e.source))
     random.Random(seed).shuffle(ordered)
@@ -156,7 +156,7 @@ def fit(examples: list[LabelledExample], *, seed: int = 0, c: float | None = DEF
 
 
 def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, sklearn_copy: bool = False) -> dict:
-    from .model_io import save_model
+    from .model_files import export_calibrated, save_model
 
     examples = corpus_examples(corpus_dir)
     estimator = fit(examples, seed=seed, c=None)
@@ -166,8 +166,6 @@ def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, sklearn_copy:
         "training_examples": counts, "labels": list(estimator.classes_),
         "features": "plannlp.classify.role_features.role_features (with and without hint)",
     }
-    from .linear import export_calibrated
-
     meta = save_model(estimator, out_dir / MODEL_NAME, meta, linear=export_calibrated(estimator),
                       sklearn_copy=sklearn_copy)
     return {"text": f"role model: trained on {counts['gold']} gold + {counts['silver']} silver sentences "

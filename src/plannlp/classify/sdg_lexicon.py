@@ -1,0 +1,106 @@
+"""The SDG lexicon: Japanese terms per goal (``data/sdg/lexicon.tsv``), each with a weight and
+its source, and the noisy-OR score of the goals whose terms a text contains (see
+:mod:`plannlp.classify.sdg`)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..resources import data_path
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    goal: int
+    term: str
+    weight: float
+    target: str | None
+    source: str
+
+
+@cache
+def load_lexicon(path: Path | None = None) -> tuple[LexiconEntry, ...]:
+    path = path or data_path("sdg/lexicon.tsv")
+    with path.open(encoding="utf-8") as handle:
+        return tuple(
+            LexiconEntry(int(row["goal"]), unicodedata.normalize("NFKC", row["term"]), float(row["weight"]),
+                         row["target"] or None, row["source"])
+            for row in csv.DictReader(handle, delimiter="\t")
+        )
+
+
+@cache
+def goal_names() -> dict[int, str]:
+    with data_path("sdg/goals.tsv").open(encoding="utf-8") as handle:
+        return {int(row["goal"]): row["short_name_ja"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+class LexiconIndex:
+    """The lexicon's distinct terms, the entries behind each term, and a matcher (built once).
+
+    ``terms_in`` finds every term that occurs in a text — also terms inside or overlapping
+    other terms (農業 in 持続可能な農業) — with one regex search instead of one substring
+    test per term. The regex is a lookahead, so it is tried at every position of the text; a
+    quick test of the position's first two characters (:func:`_start_of_a_term`) rejects most
+    positions before the alternatives are tried. The alternatives are ordered longest first,
+    so at each position the regex finds the longest term starting there; the other terms
+    starting there are exactly the terms that are prefixes of that one.
+    """
+
+    def __init__(self, lexicon: Sequence[LexiconEntry]) -> None:
+        self.by_term: dict[str, list[LexiconEntry]] = defaultdict(list)
+        for entry in lexicon:
+            self.by_term[entry.term].append(entry)
+        self.terms = tuple(self.by_term)
+        self._rank = {term: i for i, term in enumerate(self.terms)}
+        longest_first = "|".join(map(re.escape, sorted(self.terms, key=len, reverse=True)))
+        self._longest_term_at = re.compile(f"(?={_start_of_a_term(self.terms)})(?=({longest_first}))")
+        self._prefix_terms = {term: [t for t in self.terms if term.startswith(t)] for term in self.terms}
+
+    def terms_in(self, *texts: str) -> list[str]:
+        """The distinct terms found in any of ``texts``, in lexicon order."""
+        found: set[str] = set()
+        for text in texts:
+            for longest in set(self._longest_term_at.findall(text)):
+                found.update(self._prefix_terms[longest])
+        return sorted(found, key=self._rank.__getitem__)
+
+
+def _start_of_a_term(terms: Sequence[str]) -> str:
+    """A regex for how a term starts: one of the terms' first characters, then one of their
+    second characters (only the first when a term has one character; nothing matches when
+    there are no terms)."""
+    if not terms:
+        return "(?!)"
+    first = re.escape("".join(sorted({t[0] for t in terms})))
+    if any(len(t) == 1 for t in terms):
+        return f"[{first}]"
+    second = re.escape("".join(sorted({t[1] for t in terms})))
+    return f"[{first}][{second}]"
+
+
+def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict[int, tuple[float, list[LexiconEntry]]]:
+    """Goal → (noisy-OR score, matched entries) for one text (and its normalized form, if given)."""
+    folded = unicodedata.normalize("NFKC", text)
+    matched: dict[int, list[LexiconEntry]] = defaultdict(list)
+    for term in index.terms_in(folded, normalized):
+        for entry in index.by_term[term]:
+            matched[entry.goal].append(entry)
+    scores = {}
+    for goal, entries in matched.items():
+        # a term contained in a longer matched term of the same goal adds nothing
+        goal_terms = {e.term for e in entries}
+        kept = sorted((e for e in entries if not any(e.term != t and e.term in t for t in goal_terms)),
+                      key=lambda e: (-e.weight, e.term))
+        miss = 1.0
+        for entry in kept:
+            miss *= 1.0 - entry.weight
+        scores[goal] = (1.0 - miss, kept)
+    return scores
