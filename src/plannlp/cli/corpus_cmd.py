@@ -1,0 +1,84 @@
+"""``plannlp corpus``: figures and checks of the labelled corpus (corpora/README.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+
+CORPUS = click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
+                      show_default=True, help="The corpus folder.")
+
+
+@click.group("corpus")
+def corpus() -> None:
+    """The labelled corpus: counts, agreement, checks and folds."""
+
+
+@corpus.command("stats")
+@CORPUS
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+def stats(corpus: Path, as_json: bool) -> None:
+    """Counts per role, document type, prefecture and fold; SDG goal counts; agreement."""
+    from ..training.corpus import corpus_stats, format_stats
+
+    figures = corpus_stats(corpus)
+    click.echo(json.dumps(figures, ensure_ascii=False, indent=2) if as_json else format_stats(figures))
+
+
+@corpus.command("agreement")
+@CORPUS
+def agreement(corpus: Path) -> None:
+    """Agreement of the two blind annotations (raw, Cohen's kappa, confusion between annotators)."""
+    from ..training.corpus import LABELS, agreement_figures, read_agreement, read_role_corpus
+
+    rows = read_agreement(corpus)
+    if not rows:
+        raise UsageError(f"No second annotation in {corpus / 'roles' / 'agreement.tsv'}.")
+    figures = agreement_figures(rows, read_role_corpus(corpus))
+    click.echo(f"{figures['sentences']} sentences of {figures['municipalities']} municipalities: raw agreement "
+               f"{figures['raw']:.3f}, Cohen's kappa {figures['kappa']:.3f}, {figures['disagreements']} disagreements")
+    click.echo("first annotator (rows) × second annotator (columns):")
+    click.echo(f"{'':>13}" + "".join(f"{label:>13}" for label in LABELS))
+    for first in LABELS:
+        click.echo(f"{first:>13}" + "".join(f"{figures['confusion'][first][second]:>13}" for second in LABELS))
+
+
+@corpus.command("check")
+@CORPUS
+def check(corpus: Path) -> None:
+    """Check every manifest row, label, source text, fold and duplicate; exit 1 on a problem."""
+    from ..training.corpus import corpus_problems
+
+    problems = corpus_problems(corpus)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo("corpus OK")
+
+
+@corpus.command("folds")
+@CORPUS
+def folds(corpus: Path) -> None:
+    """Give every new municipality a fold (existing assignments never change)."""
+    from ..training.corpus import (
+        assign_folds,
+        fold_weights,
+        read_folds,
+        read_role_corpus,
+        read_sdg_corpus,
+        write_folds,
+    )
+
+    roles = read_role_corpus(corpus)
+    sdg = read_sdg_corpus(corpus)
+    fixed = read_folds(corpus)
+    assigned = assign_folds(fold_weights(roles, sdg), fixed)
+    names = {e.municipality_code: (e.prefecture, e.municipality) for e in roles.excerpts.values()}
+    names.update({s.municipality_code: (s.prefecture, s.municipality) for s in sdg})
+    path = write_folds(corpus, assigned, names)
+    click.echo(f"{len(assigned) - len(fixed)} municipalities added; {len(assigned)} in {path}")
