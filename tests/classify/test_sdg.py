@@ -88,47 +88,74 @@ def test_aggregation_is_a_noisy_or_of_sentence_links():
     assert 4 not in {link.goal for link in aggregate_links(links, min_support=2)}
 
 
-# --- the plan's own SDG labels and the trained re-ranker ---------------------------------------
+# --- the SDG model -------------------------------------------------------------------------
 
 from conftest import REPO  # noqa: E402
-from plannlp.classify.sdg_features import model_goal_scores  # noqa: E402
-from plannlp.classify.sdg_lexicon import LexiconIndex  # noqa: E402
-from plannlp.training.sdg import SdgExample, fit_model, gold_measures  # noqa: E402
+from plannlp.classify.sdg_features import text_features  # noqa: E402
+from plannlp.classify.sdg_lexicon import LexiconIndex, lexicon_scores  # noqa: E402
+from plannlp.training.sdg import (  # noqa: E402
+    SdgExample,
+    corpus_examples,
+    fit_model,
+    section_scores,
+    sentences_of,
+)
 
 
 @pytest.fixture(scope="module")
-def measures():
-    return gold_measures(REPO / "corpora")
+def examples():
+    return corpus_examples(REPO / "corpora")
 
 
-def test_seed_003_has_24_measures_with_44_goal_links(measures):
-    assert len(measures) == 24
-    assert sum(len(m.goals) for m in measures) == 44
-    assert measures[0].goals == {4} and measures[6].goals == {12, 13, 14}  # 1-1 教育, 2-1 ごみ
-    assert all("ゴール" not in m.text for m in measures)  # the SDG section is left out (no leakage)
+def test_seed_003_is_in_the_sdg_corpus_without_its_goal_lines(examples):
+    seed = [e for e in examples if e.section_id.startswith("seed-003-")]
+    assert len(seed) == 24 and sum(len(e.goals) for e in seed) == 44
+    assert all("ゴール" not in e.text for e in seed)  # the ◆SDGsの取り組み lines are left out
 
 
-def test_reranker_training_is_deterministic_and_ranks_the_right_goal(measures):
+def test_text_features_weigh_a_sentence_and_a_section_alike():
     index = LexiconIndex(load_lexicon())
-    first = fit_model(measures, index, seed=3)
-    second = fit_model(measures, index, seed=3)
-    text = "ごみの減量と再資源化を進めます。"
-    assert model_goal_scores(first, [text], index) == model_goal_scores(second, [text], index)
-    scores = model_goal_scores(first, [measures[6].text], index)[0]
-    assert max(scores, key=scores.get) == 12
+    short = "ごみの減量を進めます。"
+    long = short * 20
+    f_short = text_features(short, lexicon_scores(short, index))
+    f_long = text_features(long, lexicon_scores(long, index))
+    norm = lambda f: sum(v * v for k, v in f.items() if k[:3] in ("g2=", "g3="))  # noqa: E731
+    assert norm(f_short) == pytest.approx(1.0) and norm(f_long) == pytest.approx(1.0)
+    assert f_short["lex=12"] > 0 and "term=ごみ" in f_short and f_short["sim=12"] > 0
 
 
-def test_shipped_linker_uses_the_model(tmp_path):
+def test_a_section_is_scored_by_its_best_sentence(examples):
+    index = LexiconIndex(load_lexicon())
+    model = fit_model(examples, index, seed=0)
+    text = "交通安全の啓発を行います。\nごみの減量と再資源化を進めます。"
+    assert sentences_of(text) == ["交通安全の啓発を行います。", "ごみの減量と再資源化を進めます。"]
+    section = section_scores(model, [text], index)[0]
+    sentences = section_scores(model, sentences_of(text), index)
+    assert section[12] == max(s[12] for s in sentences)
+
+
+def test_training_is_deterministic(examples):
+    index = LexiconIndex(load_lexicon())
+    train = examples[::2]
+    first = fit_model(train, index, seed=3)
+    second = fit_model(train, index, seed=3)
+    text = ["ごみの減量と再資源化を進めます。"]
+    assert section_scores(first, text, index) == section_scores(second, text, index)
+
+
+def test_shipped_linker_uses_the_model_with_a_threshold_per_goal():
     from plannlp.classify.sdg import SdgSettings, load_linker
 
     linker = load_linker(SdgSettings(model=str(REPO / "models" / "sdg")))
-    assert linker.model is not None and 0 < float(linker.meta["threshold"]) < 1
-    links = linker.predict(["ごみの減量と再資源化を推進します。", "計画の進行管理を行います。"])
-    assert [link.goal for link in links[0]] == [12] and links[0][0].source == "model"
+    assert linker.model is not None and set(linker.thresholds) == set(range(1, 18))
+    assert all(0 < t < 1 for t in linker.thresholds.values())
+    links = linker.predict(["ごみの減量と再資源化を推進します。", "会議の日程を調整します。"])
+    assert 12 in [link.goal for link in links[0]] and links[0][0].source == "model"
+    assert all(link.evidence for link in links[0])
     assert links[1] == ()
 
 
 def test_sdg_example_is_frozen():
-    example = SdgExample("text", frozenset({4}), "1", "document")
+    example = SdgExample("text", frozenset({4}), "1", 0, "section", "x")
     with pytest.raises(AttributeError):
         example.text = "changed"

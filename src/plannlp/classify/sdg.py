@@ -43,7 +43,14 @@ class SdgSettings:
 
 
 class SdgLinker:
-    """Lexicon + optional model. ``predict`` is pure: text in, links out."""
+    """Lexicon + optional model. ``predict`` is pure: text in, links out.
+
+    The lexicon proposes candidate goals (a goal with at least one of its terms in the text).
+    With a model (``models/sdg``) one decision per candidate goal over
+    :func:`~plannlp.classify.sdg_features.text_features`, each goal with its own threshold
+    (``meta.json``: ``thresholds``); without a model, the lexicon's score against
+    ``min_confidence``. Evidence is the goal's lexicon terms found in the text.
+    """
 
     def __init__(self, settings: SdgSettings, model=None, meta: dict | None = None) -> None:
         self.settings = settings
@@ -51,25 +58,42 @@ class SdgLinker:
         self.index = LexiconIndex(self.lexicon)
         self.model = model
         self.meta = meta or {}
+        if model is not None:
+            default = float(self.meta.get("threshold", settings.min_confidence))
+            given = self.meta.get("thresholds", {})
+            self.goals = [int(g) for g in model.classes_]
+            self.thresholds = {g: float(given.get(str(g), default)) for g in self.goals}
+
+    def probabilities(self, texts: Sequence[str], lexical: Sequence[dict]) -> list[dict[int, float]]:
+        """Each text's probability of every goal (the model's), one batched product; only the
+        texts with a lexicon candidate are scored (the others get no link anyway)."""
+        from .sdg_features import text_features
+
+        results: list[dict[int, float]] = [{} for _ in texts]
+        scored = [i for i, lex in enumerate(lexical) if lex]
+        if not scored:
+            return results
+        rows = [text_features(texts[i], lexical[i]) for i in scored]
+        for i, row in zip(scored, self.model.predict_proba(rows).tolist(), strict=True):
+            results[i] = dict(zip(self.goals, row, strict=True))
+        return results
 
     def predict(self, texts: Sequence[str], normalized: Sequence[str] | None = None) -> list[tuple[SdgLink, ...]]:
         normalized = normalized or [""] * len(texts)
         lexical = [lexicon_scores(t, self.index, n) for t, n in zip(texts, normalized, strict=True)]
         if self.model is not None:
-            from .sdg_features import model_goal_scores
-
-            confidences = model_goal_scores(self.model, texts, self.index, lexical)
-            threshold = float(self.meta.get("threshold", self.settings.min_confidence))
+            scored = self.probabilities(texts, lexical)
+            thresholds = self.thresholds
             source = "model"
         else:
-            confidences = [{goal: score for goal, (score, _) in lex.items()} for lex in lexical]
-            threshold = self.settings.min_confidence
+            scored = [{goal: score for goal, (score, _) in lex.items()} for lex in lexical]
+            thresholds = defaultdict(lambda: self.settings.min_confidence)
             source = "lexicon"
         results = []
-        for lex, scored in zip(lexical, confidences, strict=True):
+        for lex, goals in zip(lexical, scored, strict=True):
             links = []
-            for goal, confidence in scored.items():
-                if confidence < threshold:
+            for goal, confidence in goals.items():
+                if goal not in lex or confidence < thresholds[goal]:
                     continue
                 entries = lex[goal][1]
                 targets = Counter(e.target for e in entries if e.target)

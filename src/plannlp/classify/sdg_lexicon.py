@@ -104,3 +104,11 @@ def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict
             miss *= 1.0 - entry.weight
         scores[goal] = (1.0 - miss, kept)
     return scores
+
+
+@cache
+def goal_texts() -> dict[int, str]:
+    """Each goal's official Japanese text and short name (外務省仮訳, ``data/sdg/goals.tsv``)."""
+    with data_path("sdg/goals.tsv").open(encoding="utf-8") as handle:
+        return {int(row["goal"]): f"{row['short_name_ja']} {row['goal_text_ja']}"
+                for row in csv.DictReader(handle, delimiter="\t")}

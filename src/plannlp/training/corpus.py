@@ -33,6 +33,9 @@ from ..resources import data_path
 ROLE_LABELS = ("achievement", "issue", "measure", "other")
 LABELS = (*ROLE_LABELS, "skip")
 N_FOLDS = 5
+#: The folds the features and model settings were designed on (docs/classifiers.md); figures
+#: pooled over the other folds are on data never looked at while designing.
+DEV_FOLDS = (0, 1)
 
 #: Document types of the manifest, with what they cover.
 DOC_TYPES = {
