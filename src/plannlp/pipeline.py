@@ -10,8 +10,8 @@ per-sentence fields). :class:`Pipeline` checks the order when it is built and re
 unknown stage names and unknown settings.
 
 A stage registered with ``per_sentence=True`` promises more: it changes only ``sentences``,
-and each sentence's result depends on that sentence and on document fields it does not
-change. A pipeline built with ``workers=N`` runs such stages on long documents in N processes
+and each sentence's result depends on that sentence (and, with ``neighbours=k``, on the k
+sentences before and after it) and on document fields it does not change. A pipeline built with ``workers=N`` runs such stages on long documents in N processes
 (:mod:`plannlp.workers`); the result is the same document.
 
 A pipeline built with ``keep_tokens=False`` drops each sentence's tokens once the last stage
@@ -146,10 +146,12 @@ class Pipeline:
             for i, (per_sentence, steps) in enumerate(self._groups):
                 drop_tokens = i == self._drop_tokens_after
                 if per_sentence and self.workers is not None and self.workers.worth_it(document):
+                    names = [name for name, _ in steps]
                     document = self.workers.run(
-                        [name for name, _ in steps], document,
+                        names, document,
                         lambda shard, steps=steps, drop=drop_tokens: _apply(steps, shard, drop),
-                        drop_tokens=drop_tokens)
+                        drop_tokens=drop_tokens,
+                        halo=sum(get_stage(name).neighbours for name in names))
                 else:
                     document = _apply(steps, document, drop_tokens)
         return replace(document, models=tuple(sorted(self.models().items())))

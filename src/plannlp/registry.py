@@ -38,7 +38,8 @@ class StageSpec:
     needs: frozenset[str]
     adds: frozenset[str]
     settings_type: type | None  # a dataclass with defaults for every field
-    per_sentence: bool = False  # see the module docstring
+    per_sentence: bool = False  # see plannlp.pipeline's docstring
+    neighbours: int = 0  # a per-sentence stage may read this many sentences on each side
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -51,12 +52,13 @@ def register_stage(
     adds: Iterable[str] = (),
     settings: type | None = None,
     per_sentence: bool = False,
+    neighbours: int = 0,
 ) -> Callable[[Callable[[Any], DocumentFn]], Callable[[Any], DocumentFn]]:
     """Register a stage factory under ``name`` (decorator)."""
 
     def decorator(factory: Callable[[Any], DocumentFn]) -> Callable[[Any], DocumentFn]:
         _REGISTRY[name] = StageSpec(name, factory, frozenset(needs), frozenset(adds), settings,
-                                    per_sentence)
+                                    per_sentence, neighbours)
         return factory
 
     return decorator

@@ -180,26 +180,30 @@ class DocumentWorkers:
         return not self.broken and len(document.sentences) >= self.min_sentences
 
     def run(self, names: Sequence[str], document: PlanDocument,
-            run_here: Callable[[PlanDocument], PlanDocument], *, drop_tokens: bool = False
-            ) -> PlanDocument:
+            run_here: Callable[[PlanDocument], PlanDocument], *, drop_tokens: bool = False,
+            halo: int = 0) -> PlanDocument:
         """Apply the stages ``names`` to ``document``'s sentences in shards.
 
         ``run_here(shard)`` applies the same stages in this process (the caller's own error
         handling included, and dropping the tokens if ``drop_tokens``); it runs the first
         shard, and any shard a worker failed on. With ``drop_tokens`` the workers send their
-        sentences back without tokens.
+        sentences back without tokens. ``halo`` sentences on each side of a shard go with it
+        (stages that read their neighbours: ``neighbours`` in the registry) and are dropped
+        from its result, so a sentence at a shard's edge sees what it sees in one process.
         """
         overhead = WORKER_OVERHEAD_WITHOUT_TOKENS if drop_tokens else WORKER_OVERHEAD
         weights = [1 + overhead] + [1] * (self.processes - 1)  # this process first
         bounds = shard_bounds(document.sentences, weights)
-        shards = [replace(document, sentences=document.sentences[a:b]) for a, b in bounds]
+        count = len(document.sentences)
+        with_halo = [(max(0, a - halo), min(count, b + halo)) for a, b in bounds]
+        shards = [replace(document, sentences=document.sentences[x:y]) for x, y in with_halo]
         futures = [self._submit(_run_shard, list(names), shard, drop_tokens)
                    for shard in shards[1:]]
         first = run_here(shards[0])
-        sentences = list(first.sentences)
-        for shard, future in zip(shards[1:], futures, strict=True):
+        sentences = list(first.sentences[: bounds[0][1] - bounds[0][0]])
+        for shard, future, (a, b), (x, _) in zip(shards[1:], futures, bounds[1:], with_halo[1:], strict=True):
             redo_here = lambda shard=shard: pack(run_here(shard).sentences)  # noqa: E731
-            sentences.extend(unpack(self._result(future, redo_here)))
+            sentences.extend(unpack(self._result(future, redo_here))[a - x: b - x])
         self.documents_sharded += 1
         return replace(first, sentences=tuple(sentences))
 

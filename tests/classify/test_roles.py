@@ -15,7 +15,7 @@ from plannlp.errors import ModelLoadError
 from plannlp.stages.tokenize import Morphology
 from plannlp.training.metrics import confusion, macro_f1, micro_prf, per_class
 from plannlp.training.model_files import export_calibrated, save_model
-from plannlp.training.roles import LabelledExample, fit
+from plannlp.training.roles import Item, Sequence_, build_estimator, fit_family, predict_family
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +54,16 @@ def test_silver_rules(text, kind, hint, label):
     assert silver_role(text, kind, hint) == label
 
 
-def _examples(morphology, rows):
-    return [LabelledExample(RoleExample(text, morphology.tokens(text), kind, hint), label, doc, muni, "gold")
-            for text, kind, hint, label, doc, muni in rows]
+def _sequences(morphology, rows, copies=1):
+    """One sequence per (document, copy): the rows in order, as the corpus gives them; each copy
+    counts as another municipality (the calibration folds are grouped by municipality)."""
+    by_doc: dict[tuple[str, int], list] = {}
+    for copy in range(copies):
+        for text, kind, hint, label, doc, muni in rows:
+            example = RoleExample(text, morphology.tokens(text), kind, hint)
+            by_doc.setdefault((doc, copy), []).append((Item(example, label, f"{doc}#{copy}"), muni))
+    return [Sequence_(f"{doc}-{copy}", f"{items[0][1]}-{copy}", "comprehensive_plan", copy % 5, tuple(i for i, _ in items))
+            for (doc, copy), items in sorted(by_doc.items())]
 
 
 TINY = [
@@ -76,49 +83,53 @@ TINY = [
 
 
 def test_training_is_deterministic(morphology):
-    examples = _examples(morphology, TINY * 3)
-    probe = [e.example for e in examples[:12]]
-    first = predict_roles(fit(examples, seed=7), probe)
-    second = predict_roles(fit(examples, seed=7), probe)
-    assert [(p.label, p.confidence) for p in first] == [(p.label, p.confidence) for p in second]
+    sequences = _sequences(morphology, TINY, copies=3)
+    first = predict_family(fit_family(sequences, "context", param=1.0, seed=7), sequences, "context", use_hint=True)
+    second = predict_family(fit_family(sequences, "context", param=1.0, seed=7), sequences, "context", use_hint=True)
+    assert first == second
 
 
 def test_model_round_trips_through_skops_and_the_linear_export(tmp_path, morphology):
-    examples = _examples(morphology, TINY * 3)
-    estimator = fit(examples, seed=0)
-    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"}, linear=export_calibrated(estimator))
+    sequences = _sequences(morphology, TINY, copies=3)
+    estimator = fit_family(sequences, "context", param=1.0, seed=0)
+    save_model(estimator, tmp_path / "role", {"name": "role", "version": "test", "context": True},
+               linear=export_calibrated(estimator))
     loaded, meta = load_model(tmp_path / "role")
     fast, _ = load_linear_model(tmp_path / "role")
-    probe = [e.example for e in examples[:12]]
+    probe = [i.example for i in sequences[0].items]
     assert meta["version"] == "test" and meta["format"] == "skops+npz+json"
-    expected = [p.probabilities for p in predict_roles(estimator, probe)]
-    assert [p.probabilities for p in predict_roles(loaded, probe)] == expected
-    assert [p.probabilities for p in predict_roles(fast, probe)] == expected
+    expected = [p.probabilities for p in predict_roles(estimator, probe, context=True)]
+    assert [p.probabilities for p in predict_roles(loaded, probe, context=True)] == expected
+    assert [p.probabilities for p in predict_roles(fast, probe, context=True)] == expected
 
 
 def test_linear_export_reproduces_sklearn_probabilities_on_seed_text(morphology):
     import numpy as np
 
     from conftest import seed_text
+    from plannlp.classify.role_features import sequence_features
 
     rows = [(line.strip("- ・"), "bullet", None, label, "000", "佐久市")
             for line, label in zip(seed_text("000").splitlines()[6:40:3], ["achievement", "issue", "measure", "other"] * 5,
                                    strict=False) if line.strip()]
-    estimator = fit(_examples(morphology, TINY * 2 + rows), seed=1)
+    estimator = fit_family(_sequences(morphology, TINY + rows, copies=2), "context", param=1.0, seed=1)
     probe = [RoleExample(line, morphology.tokens(line)) for line in seed_text("004").splitlines() if line.strip()][:60]
-    from plannlp.classify.role_features import role_features
-
-    features = [role_features(e) for e in probe]
+    features = sequence_features(probe)
     assert np.allclose(export_calibrated(estimator).predict_proba(features), estimator.predict_proba(features), atol=1e-12)
 
 
 def test_a_tampered_model_file_is_refused(tmp_path, morphology):
-    estimator = fit(_examples(morphology, TINY * 3), seed=0)
+    estimator = fit_family(_sequences(morphology, TINY, copies=3), "sentence", param=1.0, seed=0)
     save_model(estimator, tmp_path / "role", {"name": "role", "version": "test"}, linear=export_calibrated(estimator))
     path = tmp_path / "role" / "weights.npz"
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(ModelLoadError, match="checksum"):
         load_linear_model(tmp_path / "role")
+
+
+def test_the_uncalibrated_estimator_used_for_model_selection_is_plain_logistic_regression():
+    assert type(build_estimator(calibrated=False).named_steps["model"]).__name__ == "LogisticRegression"
+    assert type(build_estimator().named_steps["model"]).__name__ == "CalibratedClassifierCV"
 
 
 @pytest.fixture(scope="module")
@@ -136,10 +147,25 @@ def shipped():
 def test_shipped_model_on_unambiguous_seed_sentences(shipped, morphology, text, kind, hint, label, use_hint):
     estimator, meta = shipped
     example = RoleExample(text, morphology.tokens(text), kind, hint if use_hint else None)
-    prediction = predict_roles(estimator, [example], use_hints=use_hint)[0]
+    prediction = predict_roles(estimator, [example], use_hints=use_hint, context=meta.get("context", False))[0]
     assert prediction.label == label
     assert 0.0 <= prediction.confidence <= 1.0
     assert abs(sum(p for _, p in prediction.probabilities) - 1.0) < 0.01
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # real sentences of the corpus (corpora/roles), municipalities outside the seeds, no heading
+    ("美郷町では、長年にわたり人口減少が進んでいます。", "issue"),  # r5-001 #11, a policy speech
+    ("土地利用の規制の緩和をします。", "measure"),  # r6-027 #15, a newsletter
+    ("南十勝吟道講座に出席しました。", "achievement"),  # r1-045 #9, a mayor's activity log
+    ("令和3年度の予算案並びに諸議案のご審議をお願いするにあたり、ここに、町政運営の基本方針とともに概要を申し上げます。",
+     "other"),  # r2-019 #2, a speech's opening formality (rule 9)
+])
+def test_shipped_model_without_headings(shipped, morphology, text, label):
+    estimator, meta = shipped
+    example = RoleExample(text, morphology.tokens(text), "prose", None)
+    prediction = predict_roles(estimator, [example], use_hints=False, context=meta.get("context", False))[0]
+    assert prediction.label == label
 
 
 def test_shipped_model_card_exists():

@@ -17,8 +17,9 @@ ending (fugashi lemmas)                          cue          typical role
 
 ``role_features`` turns one sentence into a sparse dict: the last content tokens' lemma
 and POS, lemma bigrams of the ending, the last verb, named cue flags, character n-grams of
-the sentence end, the sentence kind, relative position, and — when given — the section's
-role hint. The classifier is trained with and without the hint so it works on drafts whose
+the sentence end, the sentence kind, its length, the lemmas of its content words, its first
+two tokens, its character bigrams and — when given — the section's role hint;
+:func:`sequence_features` adds what the neighbouring sentences look like. The classifier is trained with and without the hint so it works on drafts whose
 headings give nothing away.
 """
 
@@ -155,8 +156,64 @@ def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, f
         features["len<15"] = 1.0
     if length > 80:
         features["len>80"] = 1.0
-    features[f"pos_bin={min(int(example.position * 5), 4)}"] = 1.0
+    features[f"len_bin={min(length // 20, 6)}"] = 1.0
+    _add_content_features(features, example.tokens, text)
     return features
+
+
+#: Parts of speech whose lemmas are the sentence's content (bag of words).
+_CONTENT_POS = ("名詞", "動詞", "形容詞", "副詞", "感動詞")
+
+
+def _add_content_features(features: dict[str, float], tokens: Sequence[Token], text: str) -> None:
+    """What the sentence is about and how it opens, beyond its ending: the lemmas of its
+    content words (a greeting, a budget line, a report of an event), its first two tokens,
+    and its character bigrams."""
+    opening = 0
+    for token in tokens:
+        if token.pos.startswith(_NON_CONTENT_POS):
+            continue
+        if opening < 2:
+            features[f"head{opening}={token.lemma}"] = 1.0
+            opening += 1
+        if token.pos.startswith(_CONTENT_POS):
+            features["bow=" + token.lemma] = 1.0
+    for i in range(len(text) - 1):
+        features["cb=" + text[i:i + 2]] = 1.0
+
+
+def _summary(example: RoleExample) -> dict[str, str]:
+    """What a neighbouring sentence tells about this one: its kind, the guideline rules'
+    label without hints, and its final predicate's tense and aspect."""
+    predicate, after = final_predicate(example.tokens)
+    if predicate is None:
+        shape = "none"
+    else:
+        tense = "past" if "た" in after else "nonpast"
+        aspect = "progressive" if ("居る" in after or "いる" in after) else "simple"
+        shape = f"{tense}|{aspect}"
+    return {"kind": example.kind, "rule": silver_role(example.text, example.kind, None) or "none",
+            "pred": shape}
+
+
+def sequence_features(examples: Sequence[RoleExample], *, use_hint: bool = True,
+                      context: bool = True) -> list[dict[str, float]]:
+    """:func:`role_features` of every sentence of a document (in reading order), with — when
+    ``context`` — what the previous and the next sentence look like (``prev:``/``next:``
+    features from :func:`_summary`): a sentence after a heading, inside a list of
+    commitments or after a past-tense report is evidence, never the answer."""
+    rows = [role_features(e, use_hint=use_hint) for e in examples]
+    if not context:
+        return rows
+    summaries = [_summary(e) for e in examples]
+    for i, row in enumerate(rows):
+        for name, j in (("prev", i - 1), ("next", i + 1)):
+            if 0 <= j < len(rows):
+                for key, value in summaries[j].items():
+                    row[f"{name}:{key}={value}"] = 1.0
+            else:
+                row[f"{name}:none"] = 1.0
+    return rows
 
 
 def _add_predicate_features(features: dict[str, float], tokens: Sequence[Token]) -> None:

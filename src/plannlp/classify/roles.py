@@ -1,8 +1,10 @@
 """The sentence-role classifier (achievement / issue / measure / other) and its stage.
 
-The model is a scikit-learn ``Pipeline``: ``DictVectorizer`` over
-:func:`~plannlp.classify.role_features.role_features` → ``LogisticRegression`` calibrated
-with ``CalibratedClassifierCV`` (sigmoid), so ``predict_proba`` gives usable confidences.
+The model is a calibrated logistic regression (trained by :mod:`plannlp.training.roles`,
+shipped as a :class:`~plannlp.classify.linear.LinearModel`) over
+:func:`~plannlp.classify.role_features.sequence_features`: each sentence's own features and,
+for a model trained with context (``meta.json``: ``"context": true``), what the sentences
+before and after it look like. ``predict_proba`` gives calibrated confidences.
 Prediction (:func:`predict_roles`, pure) is separate from applying the predictions to a
 document (:func:`apply_roles`), so a reviewer can look at predictions before accepting them.
 """
@@ -15,21 +17,7 @@ from pathlib import Path
 
 from ..model import ROLES, PlanDocument, RolePrediction
 from ..registry import register_stage
-from .role_features import RoleExample, role_features
-
-
-def build_estimator(*, c: float = 1.0, seed: int = 0):
-    """A fresh, unfitted role classifier (features must be dicts from role_features)."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
-    return Pipeline([
-        ("features", DictVectorizer(sort=True)),
-        ("model", CalibratedClassifierCV(model, method="sigmoid", cv=3)),
-    ])
+from .role_features import RoleExample, sequence_features
 
 
 def examples_of(doc: PlanDocument) -> list[RoleExample]:
@@ -48,11 +36,11 @@ def examples_of(doc: PlanDocument) -> list[RoleExample]:
 
 
 def predict_roles(estimator, examples: Sequence[RoleExample], *, use_hints: bool = True,
-                  model_name: str = "") -> list[RolePrediction]:
-    """Pure prediction: one RolePrediction per example."""
+                  model_name: str = "", context: bool = False) -> list[RolePrediction]:
+    """Pure prediction: one RolePrediction per example (``examples`` in reading order)."""
     if not examples:
         return []
-    features = [role_features(e, use_hint=use_hints) for e in examples]
+    features = sequence_features(examples, use_hint=use_hints, context=context)
     probabilities = estimator.predict_proba(features)
     classes = list(estimator.classes_)
     best = probabilities.argmax(axis=1).tolist()  # the most probable class (the first one on ties)
@@ -89,15 +77,16 @@ def load_role_model(name: str):
 
 
 @register_stage("classify_roles", needs=("tokens", "sections"), adds=("roles",), settings=RoleSettings,
-                per_sentence=True)
+                per_sentence=True, neighbours=1)
 def make_classify_roles(settings: RoleSettings) -> Callable[[PlanDocument], PlanDocument]:
     estimator, meta = load_role_model(settings.model)
     model_name = f"{meta.get('name', 'role')}@{meta.get('version', '?')}"
     assert set(estimator.classes_) <= set(ROLES)
+    context = bool(meta.get("context", False))
 
     def classify_roles(doc: PlanDocument) -> PlanDocument:
         predictions = predict_roles(estimator, examples_of(doc), use_hints=settings.use_hints,
-                                    model_name=model_name)
+                                    model_name=model_name, context=context)
         return apply_roles(doc, predictions)
 
     classify_roles.model_info = (meta.get("name", "role"), str(meta.get("version", "?")))

@@ -16,19 +16,21 @@ def _parts(only: str | None) -> list[str]:
 
 @click.command("train")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
-              show_default=True, help="Corpus folder with manifest.csv, seeds/ and gold/.")
+              show_default=True, help="The labelled corpus (corpora/README.md).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
               show_default=True, help="Where to write the models (models/role, models/sdg).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed → same model).")
 @click.option("--only", type=click.Choice(["roles", "sdg"]), default=None, help="Train one classifier only.")
 @click.option("--sklearn-copy", is_flag=True, help="Also save the scikit-learn pipeline with skops (~12 MB).")
-def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool) -> None:
-    """Train the role classifier and the SDG linker on the corpus (gold + silver labels)."""
+@click.option("--family", type=click.Choice(["sentence", "context"]), default="context", show_default=True,
+              help="Role model family to ship (see docs/classifiers.md for how they compare).")
+def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str) -> None:
+    """Train the role classifier and the SDG model on the labelled corpus (every fold)."""
     for part in _parts(only):
         if part == "roles":
             from ..training.roles import train_roles
 
-            click.echo(train_roles(corpus, out, seed, sklearn_copy=sklearn_copy)["text"])
+            click.echo(train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy)["text"])
         else:
             from ..training.sdg import train_sdg
 
@@ -37,20 +39,30 @@ def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bo
 
 @click.command("evaluate")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
-              show_default=True, help="Corpus folder with manifest.csv, seeds/ and gold/.")
+              show_default=True, help="The labelled corpus (corpora/README.md).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for training the folds.")
 @click.option("--only", type=click.Choice(["roles", "sdg"]), default=None, help="Evaluate one classifier only.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every figure (per class, per fold, confusion matrices) as JSON.")
-def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None) -> None:
-    """Evaluate on held-out data: roles by held-out municipality (gold sentences), SDG links
-    by held-out 政策 of seed 003 against the lexicon-only baseline."""
+@click.option("--families", default="sentence,context,crf", show_default=True,
+              help="Role model families to compare, comma-separated.")
+@click.option("--no-learning-curve", is_flag=True, help="Skip the role learning curve (the slowest part).")
+def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, families: str,
+             no_learning_curve: bool) -> None:
+    """Grouped 5-fold cross-validation by municipality (corpora/folds.tsv): roles per model
+    family, SDG links at section level against the lexicon-only baseline."""
     results = {}
     for part in _parts(only):
         if part == "roles":
-            from ..training.roles import evaluate_roles
+            from ..training.roles import FAMILIES, evaluate_roles
 
-            results["roles"] = evaluate_roles(corpus, seed)
+            chosen = tuple(f.strip() for f in families.split(",") if f.strip())
+            unknown = sorted(set(chosen) - set(FAMILIES))
+            if unknown:
+                raise click.BadParameter(f"unknown families {unknown}; known: {', '.join(FAMILIES)}",
+                                         param_hint="--families")
+            results["roles"] = evaluate_roles(corpus, seed, families=chosen,
+                                              learning_curve=not no_learning_curve)
         else:
             from ..training.sdg import evaluate_sdg
 

@@ -1,233 +1,463 @@
-"""Training and honest evaluation of the role classifier.
+"""Training and evaluation of the role classifier on the labelled corpus.
 
-Data (``corpora/``):
+**Data**: every labelled sentence of the role corpus (:mod:`plannlp.training.corpus`): the
+batches of excerpts of many municipalities and the seeds' gold set. Each excerpt (or seed
+document) is run through plannlp's own ``clean → structure → segment`` stages, as
+``plannlp ingest`` would read it, so that a sentence's kind and its section's role hint are
+what inference sees; a corpus sentence that the stages cut differently keeps its own text
+(its kind from its marker, its hint from the sentence before it). Unlabelled sentences of a
+seed document stay in the sequence as context. No silver labels.
 
-* **silver**: every sentence of every corpus document, labelled by
-  :func:`~plannlp.classify.silver.silver_role` from its headings and the guidelines' rules;
-* **gold** (``corpora/gold/roles.tsv``): sentences labelled by reading them against the
-  annotation guidelines. Gold rows replace the silver label of the same sentence.
+**Model families** compared under the same grouped 5-fold cross-validation (the folds of
+``corpora/folds.tsv``; a municipality is never in training and test):
 
-Every example is used twice in training — with and without the section's role hint — so the
-model also works on drafts without tell-tale headings.
+* ``sentence``: calibrated logistic regression over :func:`role_features` alone;
+* ``context``: the same with the neighbouring sentences' features (:func:`sequence_features`);
+* ``crf``: a linear-chain CRF (python-crfsuite) over each excerpt's sentences with the
+  ``context`` features, which also learns which roles follow which.
 
-Evaluation holds out whole municipalities: for each municipality, train on the others'
-silver + gold, test on the held-out municipality's **gold** sentences only (with and without
-hints). A rule baseline (the silver rules applied to the test sentences) is measured in the
-same run.
+Every training sentence is used twice, with and without its section's role hint, so the
+model works on drafts without tell-tale headings. The regularisation is chosen inside the
+training folds (grouped 3-fold CV there), never on the test fold.
 """
 
 from __future__ import annotations
 
-import csv
 import random
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..classify.role_features import RoleExample, role_features
-from ..classify.silver import silver_role
-from ..model import ROLES, Role
+from ..classify.role_features import RoleExample, sequence_features
+from ..japanese.markers import BULLET, FOOTNOTE
+from ..model import ROLES
+from .corpus import DEV_FOLDS, N_FOLDS, normalized, read_folds, read_role_corpus
 from .metrics import accuracy, confusion, format_report, macro_f1, per_class
 
 MODEL_NAME = "role"
-MODEL_VERSION = "2.0"
-DEFAULT_C = 1.0
+MODEL_VERSION = "3.0"
+FAMILIES = ("sentence", "context", "crf")
+C_GRID = (0.3, 1.0, 3.0)
+CRF_C2_GRID = (0.03, 0.1, 0.3)
+MAIN_ROLES = ("achievement", "issue", "measure")
 
 
 @dataclass(frozen=True)
-class LabelledExample:
+class Item:
+    """One sentence in its document's sequence; ``label`` is None for context-only sentences."""
+
     example: RoleExample
-    label: Role
-    doc_id: str
-    municipality: str
-    source: str  # "silver" or "gold"
+    label: str | None
+    sentence_id: str  # excerpt id + number
 
 
-def read_manifest(corpus_dir: Path) -> list[dict[str, str]]:
-    with (corpus_dir / "manifest.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+@dataclass(frozen=True)
+class Sequence_:
+    """The sentences of one excerpt (or seed document) in reading order."""
+
+    excerpt_id: str
+    municipality_code: str
+    doc_type: str
+    fold: int
+    items: tuple[Item, ...]
+
+    @property
+    def labelled(self) -> list[Item]:
+        return [i for i in self.items if i.label is not None]
 
 
-def _normal(text: str) -> str:
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def read_gold(corpus_dir: Path) -> list[dict[str, str]]:
-    path = corpus_dir / "gold" / "roles.tsv"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle, delimiter="\t") if row.get("role") in ROLES]
+def _kind_of(text: str) -> str:
+    if FOOTNOTE.match(text) and FOOTNOTE.match(text).end() < len(text):
+        return "footnote"
+    if BULLET.match(text):
+        return "bullet"
+    return "prose"
 
 
-def corpus_examples(corpus_dir: Path) -> list[LabelledExample]:
-    """Silver examples of every manifest document, with gold labels where gold exists,
-    plus gold rows the segmenter did not produce as such (added from their text)."""
+def corpus_sequences(corpus_dir: Path) -> list[Sequence_]:
+    """Every excerpt of the role corpus as a sequence of examples with their labels."""
     from ..classify.roles import examples_of
     from ..extract import extract
-    from ..japanese.headings import section_role_title
     from ..pipeline import Pipeline
     from ..stages.tokenize import Morphology
 
-    pipeline = Pipeline(["clean", "structure", "segment", "tokenize"])
-    gold = read_gold(corpus_dir)
-    gold_by_id = {row["id"]: row for row in gold}
-    gold_by_key = {(row["doc_id"], _normal(row["text"])): row for row in gold}
-    used: set[str] = set()  # gold row ids already matched to a sentence
-    labelled: list[LabelledExample] = []
-    for entry in read_manifest(corpus_dir):
-        doc = pipeline.run(extract(corpus_dir / entry["file"]))
-        for sentence, example in zip(doc.sentences, examples_of(doc), strict=True):
-            normal = _normal(sentence.text)
-            row = gold_by_id.get(f"{entry['doc_id']}-{sentence.id}")
-            if row is None or _normal(row["text"]) != normal:  # segmentation changed: match by text
-                row = gold_by_key.get((entry["doc_id"], normal))
-            if row is not None and row["id"] not in used:
-                used.add(row["id"])
-                labelled.append(LabelledExample(example, row["role"], entry["doc_id"], entry["municipality"], "gold"))
-                continue
-            label = silver_role(example.text, example.kind, example.hint)
-            if label is not None:
-                labelled.append(LabelledExample(example, label, entry["doc_id"], entry["municipality"], "silver"))
-    # gold sentences cut differently by our segmenter: tokenize their text directly
-    morphology = Morphology()
-    for row in gold:
-        if row["id"] in used:
-            continue
-        example = RoleExample(
-            text=row["text"], tokens=morphology.tokens(row["text"]), kind=row.get("kind") or "prose",
-            hint=section_role_title(row.get("heading", "")), heading=row.get("heading", ""),
-        )
-        labelled.append(LabelledExample(example, row["role"], row["doc_id"], row["municipality"], "gold"))
-    return labelled
+    roles = read_role_corpus(corpus_dir)
+    folds = read_folds(corpus_dir)
+    pipeline = Pipeline(["clean", "structure", "segment"])
+    morphology = Morphology(sudachi=False)
+    by_excerpt: dict[str, list] = defaultdict(list)
+    for sentence in roles.sentences:
+        by_excerpt[sentence.excerpt_id].append(sentence)
+    sequences = []
+    for excerpt_id in sorted(by_excerpt):
+        excerpt = roles.excerpts[excerpt_id]
+        labelled = sorted(by_excerpt[excerpt_id], key=lambda s: s.n)
+        if excerpt_id.startswith("seed-"):
+            path = next((corpus_dir / "seeds").glob(f"{excerpt_id[5:]}_*.txt"))
+            doc = pipeline.run(extract(path))
+        else:
+            doc = pipeline.run(extract(excerpt.text.encode("utf-8"), name=f"{excerpt_id}.txt"))
+        pipeline_examples = examples_of(doc)
+        items = _align(labelled, pipeline_examples, keep_unlabelled=excerpt_id.startswith("seed-"))
+        texts = [i.example.text for i in items]
+        tokens = morphology.tokens_of(texts, [0] * len(texts))
+        items = [replace(i, example=replace(i.example, tokens=t)) for i, t in zip(items, tokens, strict=True)]
+        sequences.append(Sequence_(excerpt_id, excerpt.municipality_code, excerpt.doc_type,
+                                   folds.get(excerpt.municipality_code, -1), tuple(items)))
+    return sequences
 
 
-def _training_matrix(examples: Iterable[LabelledExample]) -> tuple[list[dict], list[str]]:
-    features, labels = [], []
-    for item in examples:
+def _align(labelled, pipeline_examples: Sequence[RoleExample], *, keep_unlabelled: bool) -> list[Item]:
+    """The corpus sentences, each with the kind and hint of the pipeline sentence of the same
+    text. Seeds keep their unlabelled sentences too (as context), in document order."""
+    position = {}
+    for index, example in enumerate(pipeline_examples):
+        position.setdefault(normalized(example.text), index)
+    items: list[tuple[float, Item]] = []
+    matched: set[int] = set()
+    last_index = -1
+    for sentence in labelled:
+        key = normalized(sentence.text)
+        index = position.get(key)
+        if index is None:  # a bullet marker the segmenter took off
+            index = position.get(normalized(_without_marker(sentence.text)))
+        sentence_id = f"{sentence.excerpt_id}#{sentence.n}"
+        if index is not None and index not in matched:
+            matched.add(index)
+            last_index = index
+            base = pipeline_examples[index]
+            example = replace(base, text=sentence.text)
+            items.append((index, Item(example, sentence.role, sentence_id)))
+        else:
+            hint = pipeline_examples[last_index].hint if last_index >= 0 else None
+            heading = pipeline_examples[last_index].heading if last_index >= 0 else ""
+            example = RoleExample(sentence.text, (), _kind_of(sentence.text), hint, heading)
+            items.append((last_index + 0.5, Item(example, sentence.role, sentence_id)))
+    if keep_unlabelled:
+        items += [(i, Item(e, None, "")) for i, e in enumerate(pipeline_examples) if i not in matched]
+    items.sort(key=lambda pair: pair[0])
+    return [item for _, item in items]
+
+
+def _without_marker(text: str) -> str:
+    marker = BULLET.match(text) or FOOTNOTE.match(text)
+    return text[marker.end():] if marker else text
+
+
+# -- the model families --------------------------------------------------------------------
+
+
+def _rows(sequences: Sequence[Sequence_], family: str, use_hint: bool) -> list[list[dict[str, float]]]:
+    context = family != "sentence"
+    return [sequence_features([i.example for i in s.items], use_hint=use_hint, context=context)
+            for s in sequences]
+
+
+def _training_data(sequences: Sequence[Sequence_], family: str):
+    """Feature rows, labels and each row's municipality (every sentence twice: with and
+    without its hint)."""
+    features, labels, groups = [], [], []
+    for use_hint in (True, False):
+        for sequence, rows in zip(sequences, _rows(sequences, family, use_hint), strict=True):
+            for item, row in zip(sequence.items, rows, strict=True):
+                if item.label in ROLES:
+                    features.append(row)
+                    labels.append(item.label)
+                    groups.append(sequence.municipality_code)
+    return features, labels, groups
+
+
+def build_estimator(*, c: float = 1.0, seed: int = 0, calibrated: bool = True):
+    """A fresh logistic regression over feature dicts, calibrated (sigmoid, 3 folds) unless
+    ``calibrated=False`` (used only to choose the regularisation: 3x faster).
+
+    :func:`fit_family` gives the calibration folds by municipality: with random folds, the
+    same sentence (with and without its hint) and the same municipality's phrasing sit on
+    both sides, and the calibrated probabilities come out far too confident."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
+    return Pipeline([
+        ("features", DictVectorizer(sort=True)),
+        ("model", CalibratedClassifierCV(model, method="sigmoid", cv=3) if calibrated else model),
+    ])
+
+
+class CrfModel:
+    """A linear-chain CRF over each sequence's sentences (python-crfsuite), with predict_proba
+    giving each sentence's marginal probabilities."""
+
+    def __init__(self, c2: float = 0.1, seed: int = 0) -> None:
+        self.c2 = c2
+        self.seed = seed
+        self.classes_ = list(ROLES)
+
+    def fit(self, sequences: Sequence[Sequence_]) -> CrfModel:
+        import tempfile
+
+        import pycrfsuite
+
+        trainer = pycrfsuite.Trainer(verbose=False)
         for use_hint in (True, False):
-            features.append(role_features(item.example, use_hint=use_hint))
-            labels.append(item.label)
-    return features, labels
+            for sequence, rows in zip(sequences, _rows(sequences, "crf", use_hint), strict=True):
+                for run_items, run_rows in _labelled_runs(sequence.items, rows):
+                    trainer.append([_crf_row(r) for r in run_rows], [i.label for i in run_items])
+        trainer.set_params({"c1": 0.0, "c2": self.c2, "max_iterations": 200,
+                            "feature.possible_transitions": True})
+        self.path_ = tempfile.NamedTemporaryFile(suffix=".crfsuite", delete=False).name
+        trainer.train(self.path_)
+        self.tagger_ = pycrfsuite.Tagger()
+        self.tagger_.open(self.path_)
+        return self
+
+    def marginals(self, rows: Sequence[dict[str, float]]) -> list[list[float]]:
+        if not rows:
+            return []
+        self.tagger_.set([_crf_row(r) for r in rows])
+        labels = set(self.tagger_.labels())
+        return [[self.tagger_.marginal(label, i) if label in labels else 0.0 for label in self.classes_]
+                for i in range(len(rows))]
 
 
-C_GRID = (0.3, 1.0, 3.0, 10.0)
+def _crf_row(row: dict[str, float]) -> dict[str, float]:
+    return {key.replace(":", "_"): value for key, value in row.items()}
 
 
-def choose_c(examples: list[LabelledExample], *, seed: int = 0) -> float:
-    """Regularisation chosen by leave-one-document-out CV *inside* the training data:
-    train on the other documents, score macro-F1 on the held-out document's gold sentences
-    (without hints, the harder case). The test municipality is never seen here."""
-    docs = sorted({e.doc_id for e in examples if e.source == "gold"})
-    if len(docs) < 2:
-        return DEFAULT_C
-    scores = {}
-    for c in C_GRID:
-        gold_all, predicted_all = [], []
-        for doc in docs:
-            train = [e for e in examples if e.doc_id != doc]
-            test = [e for e in examples if e.doc_id == doc and e.source == "gold"]
-            estimator = _fit_with(train, seed=seed, c=c)
-            gold_all += [e.label for e in test]
-            predicted_all += _predict_labels(estimator, [e.example for e in test], False)
-        scores[c] = macro_f1(per_class(gold_all, predicted_all, list(ROLES)))
-    return max(C_GRID, key=lambda c: (scores[c], -c))
+def _labelled_runs(items, rows):
+    """Runs of consecutive labelled items (a CRF needs a label for every item of a sequence)."""
+    run_items, run_rows = [], []
+    for item, row in zip(items, rows, strict=True):
+        if item.label in ROLES:
+            run_items.append(item)
+            run_rows.append(row)
+        elif run_items:
+            yield run_items, run_rows
+            run_items, run_rows = [], []
+    if run_items:
+        yield run_items, run_rows
 
 
-def _fit_with(examples: list[LabelledExample], *, seed: int, c: float):
-    from ..classify.roles import build_estimator
-
-    ordered = sorted(examples, key=lambda e: (e.doc_id, e.example.text, e.source))
+def fit_family(sequences: Sequence[Sequence_], family: str, *, param: float, seed: int = 0,
+               calibrated: bool = True):
+    if family == "crf":
+        return CrfModel(c2=param, seed=seed).fit(sequences)
+    ordered = list(sequences)
     random.Random(seed).shuffle(ordered)
-    features, labels = _training_matrix(ordered)
-    estimator = build_estimator(c=c, seed=seed)
+    features, labels, groups = _training_data(ordered, family)
+    estimator = build_estimator(c=param, seed=seed, calibrated=calibrated)
+    if calibrated and len(set(groups)) >= 2:
+        from sklearn.model_selection import GroupKFold
+
+        folds = GroupKFold(n_splits=min(3, len(set(groups))))
+        estimator.set_params(model__cv=list(folds.split(features, labels, groups)))
     estimator.fit(features, labels)
     return estimator
 
 
-def fit(examples: list[LabelledExample], *, seed: int = 0, c: float | None = DEFAULT_C):
-    """Fit the role classifier; ``c=None`` chooses C by CV inside ``examples``."""
-    chosen = choose_c(examples, seed=seed) if c is None else c
-    estimator = _fit_with(examples, seed=seed, c=chosen)
-    estimator.chosen_c_ = chosen
-    return estimator
+def predict_family(model, sequences: Sequence[Sequence_], family: str, *, use_hint: bool
+                   ) -> list[tuple[str, list[float]]]:
+    """(label, probabilities in ROLES order) for every labelled item of every sequence."""
+    out = []
+    for sequence, rows in zip(sequences, _rows(sequences, family, use_hint), strict=True):
+        if family == "crf":
+            probabilities = model.marginals(rows)
+        else:
+            proba = model.predict_proba(rows)
+            order = [list(model.classes_).index(r) for r in ROLES]
+            probabilities = [[p[k] for k in order] for p in proba.tolist()]
+        for item, p in zip(sequence.items, probabilities, strict=True):
+            if item.label in ROLES:
+                out.append((ROLES[max(range(len(ROLES)), key=lambda k: p[k])], p))
+    return out
 
 
-def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, sklearn_copy: bool = False) -> dict:
-    from .model_files import export_calibrated, save_model
-
-    examples = corpus_examples(corpus_dir)
-    estimator = fit(examples, seed=seed, c=None)
-    counts = {source: sum(e.source == source for e in examples) for source in ("gold", "silver")}
-    meta = {
-        "name": MODEL_NAME, "version": MODEL_VERSION, "seed": seed, "C": estimator.chosen_c_,
-        "training_examples": counts, "labels": list(estimator.classes_),
-        "features": "plannlp.classify.role_features.role_features (with and without hint)",
-    }
-    meta = save_model(estimator, out_dir / MODEL_NAME, meta, linear=export_calibrated(estimator),
-                      sklearn_copy=sklearn_copy)
-    return {"text": f"role model: trained on {counts['gold']} gold + {counts['silver']} silver sentences "
-                    f"→ {out_dir / MODEL_NAME}", **meta}
-
-
-def _predict_labels(estimator, examples: list[RoleExample], use_hint: bool) -> list[str]:
-    if not examples:
-        return []
-    return list(estimator.predict([role_features(e, use_hint=use_hint) for e in examples]))
+def choose_param(sequences: Sequence[Sequence_], family: str, *, seed: int = 0) -> float:
+    """The regularisation by grouped 3-fold CV *inside* the training data (by municipality),
+    macro-F1 over achievement/issue/measure without hints (the harder case)."""
+    grid = CRF_C2_GRID if family == "crf" else C_GRID
+    municipalities = sorted({s.municipality_code for s in sequences})
+    random.Random(seed).shuffle(municipalities)
+    inner = {code: k % 3 for k, code in enumerate(municipalities)}
+    scores = {}
+    for param in grid:
+        gold, predicted = [], []
+        for k in range(3):
+            train = [s for s in sequences if inner[s.municipality_code] != k]
+            test = [s for s in sequences if inner[s.municipality_code] == k]
+            model = fit_family(train, family, param=param, seed=seed, calibrated=False)
+            gold += [i.label for s in test for i in s.labelled if i.label in ROLES]
+            predicted += [label for label, _ in predict_family(model, test, family, use_hint=False)]
+        scores[param] = main_macro_f1(per_class(gold, predicted, list(ROLES)))
+    return max(grid, key=lambda p: (scores[p], -p))
 
 
-def evaluate_roles(corpus_dir: Path, seed: int = 0) -> dict:
-    """Held-out-municipality evaluation on gold sentences (silver if no gold exists, said so)."""
-    examples = corpus_examples(corpus_dir)
-    municipalities = sorted({e.municipality for e in examples})
-    has_gold = any(e.source == "gold" for e in examples)
-    test_source = "gold" if has_gold else "silver"
+def main_macro_f1(report: dict) -> float:
+    """Macro-F1 over achievement, issue and measure (the issue's target)."""
+    return round(sum(report[r]["f1"] for r in MAIN_ROLES) / len(MAIN_ROLES), 4)
+
+
+# -- evaluation ----------------------------------------------------------------------------
+
+
+def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] = FAMILIES,
+                   learning_curve: bool = True, sequences: list[Sequence_] | None = None) -> dict:
+    """Grouped 5-fold cross-validation of each model family on the corpus's folds."""
+    sequences = sequences if sequences is not None else corpus_sequences(corpus_dir)
     labels = list(ROLES)
-    folds, pooled = [], {"hint": ([], []), "no_hint": ([], []), "rules": ([], [])}
-    text = [f"Role classifier, held-out municipality evaluation on {test_source} sentences "
-            f"(train: other municipalities' silver + gold; seed {seed})"]
-    if not has_gold:
-        text.append("WARNING: no gold set found (corpora/gold/roles.tsv); figures are on silver labels.")
-    for held_out in municipalities:
-        train = [e for e in examples if e.municipality != held_out]
-        test = [e for e in examples if e.municipality == held_out and e.source == test_source]
-        if not test:
-            continue
-        estimator = fit(train, seed=seed, c=None)
-        gold = [e.label for e in test]
-        fold = {"municipality": held_out, "test_sentences": len(test), "train_sentences": len(train),
-                "C": estimator.chosen_c_}
-        for mode, use_hint in (("hint", True), ("no_hint", False)):
-            predicted = _predict_labels(estimator, [e.example for e in test], use_hint)
-            pooled[mode][0].extend(gold)
-            pooled[mode][1].extend(predicted)
+    result: dict = {"families": {}, "labels": labels, "folds": N_FOLDS,
+                    "sentences": sum(len(s.labelled) for s in sequences)}
+    text = [f"Role classifier: grouped {N_FOLDS}-fold cross-validation by municipality "
+            f"(corpora/folds.tsv), {result['sentences']:,} labelled sentences, seed {seed}"]
+    for family in families:
+        pooled = {"hint": ([], [], []), "no_hint": ([], [], [])}
+        clean: tuple[list, list] = ([], [])  # no hints, folds outside DEV_FOLDS
+        folds = []
+        for fold in range(N_FOLDS):
+            train = [s for s in sequences if s.fold != fold]
+            test = [s for s in sequences if s.fold == fold]
+            param = choose_param(train, family, seed=seed)
+            model = fit_family(train, family, param=param, seed=seed)
+            gold = [i.label for s in test for i in s.labelled if i.label in ROLES]
+            meta = [s for s in test for i in s.labelled if i.label in ROLES]
+            fold_result = {"fold": fold, "param": param, "test_sentences": len(gold)}
+            for mode, use_hint in (("hint", True), ("no_hint", False)):
+                predictions = predict_family(model, test, family, use_hint=use_hint)
+                predicted = [label for label, _ in predictions]
+                pooled[mode][0].extend(gold)
+                pooled[mode][1].extend(predictions)
+                pooled[mode][2].extend(meta)
+                fold_result[mode] = main_macro_f1(per_class(gold, predicted, labels))
+                if mode == "no_hint" and fold not in DEV_FOLDS:
+                    clean[0].extend(gold)
+                    clean[1].extend(predicted)
+            folds.append(fold_result)
+        family_result = {"folds": folds}
+        for mode, (gold, predictions, meta) in pooled.items():
+            predicted = [label for label, _ in predictions]
             report = per_class(gold, predicted, labels)
-            fold[mode] = {"per_class": report, "macro_f1": macro_f1(report), "accuracy": accuracy(gold, predicted),
-                          "confusion": confusion(gold, predicted, labels)}
-        rules = [silver_role(e.example.text, e.example.kind, e.example.hint) or "other" for e in test]
-        pooled["rules"][0].extend(gold)
-        pooled["rules"][1].extend(rules)
-        fold["rules_macro_f1"] = macro_f1(per_class(gold, rules, labels))
-        folds.append(fold)
-        text.append(f"  held out {held_out}: {len(test)} sentences (C={estimator.chosen_c_} chosen inside training); macro-F1 with hints "
-                    f"{fold['hint']['macro_f1']:.3f}, without hints {fold['no_hint']['macro_f1']:.3f}, "
-                    f"rule baseline {fold['rules_macro_f1']:.3f}")
-    result = {"test_source": test_source, "folds": folds, "labels": labels}
-    for mode, (gold, predicted) in pooled.items():
-        if not gold:
-            continue
-        report = per_class(gold, predicted, labels)
-        matrix = confusion(gold, predicted, labels)
-        result[f"pooled_{mode}"] = {"per_class": report, "macro_f1": macro_f1(report),
-                                    "accuracy": accuracy(gold, predicted), "confusion": matrix}
-        name = {"hint": "model, with section hints", "no_hint": "model, without section hints",
-                "rules": "baseline: heading hints + guideline rules"}[mode]
-        text.append("")
-        text.append(format_report(f"Pooled over held-out municipalities — {name}:", report, matrix, labels))
+            family_result[mode] = {
+                "per_class": report, "macro_f1": main_macro_f1(report),
+                "macro_f1_4": macro_f1(report), "accuracy": accuracy(gold, predicted),
+                "confusion": confusion(gold, predicted, labels),
+                "per_doc_type": _per_group(gold, predicted, [s.doc_type for s in meta]),
+                "reliability": reliability(gold, predictions),
+            }
+        clean_report = per_class(clean[0], clean[1], labels)
+        family_result["clean_folds"] = {"folds": [f for f in range(N_FOLDS) if f not in DEV_FOLDS],
+                                        "sentences": len(clean[0]), "per_class": clean_report,
+                                        "macro_f1": main_macro_f1(clean_report)}
+        result["families"][family] = family_result
+        text.append(f"\n== {family}: macro-F1 (achievement/issue/measure) with hints "
+                    f"{family_result['hint']['macro_f1']:.3f}, without hints "
+                    f"{family_result['no_hint']['macro_f1']:.3f}; per fold "
+                    + ", ".join(f"{f['no_hint']:.3f}" for f in folds) + " (without hints); folds "
+                    + ", ".join(map(str, family_result["clean_folds"]["folds"]))
+                    + f" only (not used while designing): {family_result['clean_folds']['macro_f1']:.3f}")
+        for mode in ("hint", "no_hint"):
+            r = family_result[mode]
+            text.append(format_report(f"{family}, {'with' if mode == 'hint' else 'without'} section hints:",
+                                      r["per_class"], r["confusion"], labels))
+            text.append("  per document type (macro-F1 a/i/m, sentences): " + ", ".join(
+                f"{k} {v['macro_f1']:.3f} ({v['sentences']})" for k, v in r["per_doc_type"].items()))
+    best = max(families, key=lambda f: result["families"][f]["no_hint"]["macro_f1"])
+    result["best"] = best
+    text.append(f"\nbest family (macro-F1 without hints): {best}")
+    if learning_curve:
+        result["learning_curve"] = learning_curve_of(sequences, best, seed=seed)
+        text.append("learning curve (" + best + ", without hints; training municipalities → macro-F1): "
+                    + ", ".join(f"{p['municipalities']} → {p['macro_f1']:.3f}"
+                                for p in result["learning_curve"]))
     result["text"] = "\n".join(text)
     return result
 
 
-__all__ = ["train_roles", "evaluate_roles", "corpus_examples", "fit"]
+def _per_group(gold: Sequence[str], predicted: Sequence[str], groups: Sequence[str]) -> dict:
+    out = {}
+    for group in sorted(set(groups)):
+        idx = [k for k, g in enumerate(groups) if g == group]
+        report = per_class([gold[k] for k in idx], [predicted[k] for k in idx], list(ROLES))
+        out[group] = {"macro_f1": main_macro_f1(report), "sentences": len(idx),
+                      "per_class": {r: report[r]["f1"] for r in ROLES}}
+    return out
+
+
+def reliability(gold: Sequence[str], predictions, bins: int = 10) -> list[dict]:
+    """Confidence of the predicted label against how often it is right, in equal-width bins."""
+    table = [[0, 0, 0.0] for _ in range(bins)]
+    for label, (predicted, p) in zip(gold, predictions, strict=True):
+        confidence = max(p)
+        b = min(int(confidence * bins), bins - 1)
+        table[b][0] += 1
+        table[b][1] += predicted == label
+        table[b][2] += confidence
+    return [{"bin": f"{k / bins:.1f}-{(k + 1) / bins:.1f}", "count": n,
+             "accuracy": round(right / n, 4) if n else None, "confidence": round(c / n, 4) if n else None}
+            for k, (n, right, c) in enumerate(table)]
+
+
+def learning_curve_of(sequences: Sequence[Sequence_], family: str, *, seed: int = 0,
+                      sizes: Sequence[int] = (5, 10, 20, 40, 80)) -> list[dict]:
+    """Macro-F1 (without hints) on each held-out fold when training on only N municipalities
+    of the other folds (drawn at random, the same draw for every fold), pooled over folds."""
+    points = []
+    all_sizes = sorted({*sizes, len({s.municipality_code for s in sequences if s.fold != 0})})
+    for size in all_sizes:
+        gold, predicted, used = [], [], []
+        for fold in range(N_FOLDS):
+            train_all = [s for s in sequences if s.fold != fold]
+            codes = sorted({s.municipality_code for s in train_all})
+            if size > len(codes):
+                continue
+            random.Random(seed + size).shuffle(codes)
+            keep = set(codes[:size])
+            train = [s for s in train_all if s.municipality_code in keep]
+            if len({i.label for s in train for i in s.labelled}) < len(ROLES):
+                continue
+            test = [s for s in sequences if s.fold == fold]
+            param = 1.0 if family != "crf" else 0.1
+            model = fit_family(train, family, param=param, seed=seed, calibrated=False)
+            gold += [i.label for s in test for i in s.labelled if i.label in ROLES]
+            predicted += [label for label, _ in predict_family(model, test, family, use_hint=False)]
+            used.append(size)
+        if gold:
+            points.append({"municipalities": size, "macro_f1": main_macro_f1(per_class(gold, predicted, list(ROLES))),
+                           "folds": len(used)})
+    return points
+
+
+# -- training the shipped model ------------------------------------------------------------
+
+
+def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str = "context",
+                sklearn_copy: bool = False) -> dict:
+    """Fit the shipped role model on the whole corpus (regularisation chosen by grouped CV)."""
+    from .model_files import export_calibrated, save_model
+
+    if family == "crf":
+        raise ValueError("the shipped model is a linear one; see docs/classifiers.md")
+    sequences = corpus_sequences(corpus_dir)
+    param = choose_param(sequences, family, seed=seed)
+    estimator = fit_family(sequences, family, param=param, seed=seed)
+    labelled = [i for s in sequences for i in s.labelled if i.label in ROLES]
+    counts = Counter(i.label for i in labelled)
+    meta = {
+        "name": MODEL_NAME, "version": MODEL_VERSION, "seed": seed, "C": param, "family": family,
+        "context": family != "sentence",
+        "training_examples": {"sentences": len(labelled), "municipalities": len({s.municipality_code for s in sequences}),
+                              "per_role": dict(sorted(counts.items()))},
+        "data": "corpora/ role corpus (batches + seeds' gold), every fold",
+        "labels": list(estimator.classes_),
+        "features": "plannlp.classify.role_features.sequence_features (with and without hint)",
+    }
+    meta = save_model(estimator, out_dir / MODEL_NAME, meta, linear=export_calibrated(estimator),
+                      sklearn_copy=sklearn_copy)
+    return {"text": f"role model ({family}): trained on {len(labelled):,} labelled sentences of "
+                    f"{meta['training_examples']['municipalities']} municipalities, C={param} → "
+                    f"{out_dir / MODEL_NAME}", **meta}
+
+
+__all__ = ["train_roles", "evaluate_roles", "corpus_sequences", "fit_family", "predict_family"]
