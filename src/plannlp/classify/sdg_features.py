@@ -3,14 +3,16 @@
 One feature dict per text, shared by the 17 per-goal decisions (trained by
 :mod:`plannlp.training.sdg`):
 
-* ``g2=``/``g3=``: the text's character bigrams and trigrams (NFKC, no white space), each
-  ``1/sqrt(n)`` for a text of ``n`` distinct n-grams, so a sentence and a whole section
-  weigh alike;
+* ``g2=``: the text's character bigrams (NFKC, no white space), each ``1/sqrt(n)`` for a
+  text of ``n`` distinct bigrams, so a sentence and a whole section weigh alike;
 * ``lex=N``: the lexicon's noisy-OR score of goal N (:mod:`plannlp.classify.sdg_lexicon`),
   and ``term=…`` for every lexicon term found;
-* ``sim=N``: the character-bigram cosine between the text and goal N's own texts (its
-  official Japanese goal text and short name, and the lexicon's terms for it, which include
-  its targets' key terms).
+* ``sim=N``: for each candidate goal N (one with a lexicon term in the text), the
+  character-bigram cosine between the text and goal N's own texts (its official Japanese goal
+  text and short name, and the lexicon's terms for it, which include its targets' key terms).
+
+Only the lexicon's candidate goals are ever linked (:class:`~plannlp.classify.sdg.SdgLinker`),
+so the similarity is computed for them alone.
 """
 
 from __future__ import annotations
@@ -46,21 +48,18 @@ def goal_bigrams() -> dict[int, frozenset[str]]:
 
 def text_features(text: str, lexical: dict[int, tuple[float, list[LexiconEntry]]]) -> dict[str, float]:
     """The feature dict of one text (see the module docstring)."""
-    folded = fold(text)
-    bigrams = _grams(folded, 2)
-    trigrams = _grams(folded, 3)
+    bigrams = _grams(fold(text), 2)
     features: dict[str, float] = {}
     if bigrams:
-        weight = 1.0 / math.sqrt(len(bigrams) + len(trigrams))
+        weight = 1.0 / math.sqrt(len(bigrams))
         for gram in bigrams:
             features["g2=" + gram] = weight
-        for gram in trigrams:
-            features["g3=" + gram] = weight
-        norm = math.sqrt(len(bigrams))
-        for goal, grams in goal_bigrams().items():
+        goals = goal_bigrams()
+        for goal in lexical:
+            grams = goals[goal]
             shared = len(bigrams & grams)
             if shared:
-                features[f"sim={goal}"] = shared / (norm * math.sqrt(len(grams)))
+                features[f"sim={goal}"] = shared / (weight ** -1 * math.sqrt(len(grams)))
     for goal, (score, entries) in lexical.items():
         features[f"lex={goal}"] = score
         for entry in entries:
