@@ -15,7 +15,13 @@ from plannlp.errors import ModelLoadError
 from plannlp.stages.tokenize import Morphology
 from plannlp.training.metrics import confusion, macro_f1, micro_prf, per_class
 from plannlp.training.model_files import export_calibrated, save_model
-from plannlp.training.roles import Item, Sequence_, build_estimator, fit_family, predict_family
+from plannlp.training.roles import (
+    ExcerptSequence,
+    Item,
+    build_estimator,
+    fit_family,
+    predict_family,
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +68,7 @@ def _sequences(morphology, rows, copies=1):
         for text, kind, hint, label, doc, muni in rows:
             example = RoleExample(text, morphology.tokens(text), kind, hint)
             by_doc.setdefault((doc, copy), []).append((Item(example, label, f"{doc}#{copy}"), muni))
-    return [Sequence_(f"{doc}-{copy}", f"{items[0][1]}-{copy}", "comprehensive_plan", copy % 5, tuple(i for i, _ in items))
+    return [ExcerptSequence(f"{doc}-{copy}", f"{items[0][1]}-{copy}", "comprehensive_plan", copy % 5, tuple(i for i, _ in items))
             for (doc, copy), items in sorted(by_doc.items())]
 
 

@@ -59,7 +59,6 @@ class RoleExample:
     kind: SentenceKind = "prose"
     hint: Role | None = None
     heading: str = ""
-    position: float = 0.0  # relative position in the document, 0..1
 
 
 _POLITE_ENDINGS = (

@@ -22,7 +22,6 @@ from .role_features import RoleExample, sequence_features
 
 def examples_of(doc: PlanDocument) -> list[RoleExample]:
     """The classifier's view of every sentence of a tokenized document."""
-    total = max(len(doc.text), 1)
     examples = []
     for sentence in doc.sentences:
         section = doc.section(sentence.section_id)
@@ -30,7 +29,6 @@ def examples_of(doc: PlanDocument) -> list[RoleExample]:
             text=sentence.text, tokens=sentence.tokens, kind=sentence.kind,
             hint=section.role_hint if section else None,
             heading=section.title if section else "",
-            position=sentence.start / total,
         ))
     return examples
 

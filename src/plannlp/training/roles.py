@@ -53,7 +53,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Sequence_:
+class ExcerptSequence:
     """The sentences of one excerpt (or seed document) in reading order."""
 
     excerpt_id: str
@@ -75,7 +75,7 @@ def _kind_of(text: str) -> str:
     return "prose"
 
 
-def corpus_sequences(corpus_dir: Path) -> list[Sequence_]:
+def corpus_sequences(corpus_dir: Path) -> list[ExcerptSequence]:
     """Every excerpt of the role corpus as a sequence of examples with their labels."""
     from ..classify.roles import examples_of
     from ..extract import extract
@@ -103,7 +103,7 @@ def corpus_sequences(corpus_dir: Path) -> list[Sequence_]:
         texts = [i.example.text for i in items]
         tokens = morphology.tokens_of(texts, [0] * len(texts))
         items = [replace(i, example=replace(i.example, tokens=t)) for i, t in zip(items, tokens, strict=True)]
-        sequences.append(Sequence_(excerpt_id, excerpt.municipality_code, excerpt.doc_type,
+        sequences.append(ExcerptSequence(excerpt_id, excerpt.municipality_code, excerpt.doc_type,
                                    folds.get(excerpt.municipality_code, -1), tuple(items)))
     return sequences
 
@@ -148,13 +148,13 @@ def _without_marker(text: str) -> str:
 # -- the model families --------------------------------------------------------------------
 
 
-def _rows(sequences: Sequence[Sequence_], family: str, use_hint: bool) -> list[list[dict[str, float]]]:
+def _rows(sequences: Sequence[ExcerptSequence], family: str, use_hint: bool) -> list[list[dict[str, float]]]:
     context = family != "sentence"
     return [sequence_features([i.example for i in s.items], use_hint=use_hint, context=context)
             for s in sequences]
 
 
-def _training_data(sequences: Sequence[Sequence_], family: str):
+def _training_data(sequences: Sequence[ExcerptSequence], family: str):
     """Feature rows, labels and each row's municipality (every sentence twice: with and
     without its hint)."""
     features, labels, groups = [], [], []
@@ -198,7 +198,7 @@ class CrfModel:
         self.seed = seed
         self.classes_ = list(ROLES)
 
-    def fit(self, sequences: Sequence[Sequence_]) -> CrfModel:
+    def fit(self, sequences: Sequence[ExcerptSequence]) -> CrfModel:
         import tempfile
 
         import pycrfsuite
@@ -210,10 +210,11 @@ class CrfModel:
                     trainer.append([_crf_row(r) for r in run_rows], [i.label for i in run_items])
         trainer.set_params({"c1": 0.0, "c2": self.c2, "max_iterations": 200,
                             "feature.possible_transitions": True})
-        self.path_ = tempfile.NamedTemporaryFile(suffix=".crfsuite", delete=False).name
-        trainer.train(self.path_)
-        self.tagger_ = pycrfsuite.Tagger()
-        self.tagger_.open(self.path_)
+        with tempfile.TemporaryDirectory() as folder:
+            path = str(Path(folder) / "model.crfsuite")
+            trainer.train(path)
+            self.tagger_ = pycrfsuite.Tagger()
+            self.tagger_.open(path)  # CRFsuite reads the whole model in
         return self
 
     def marginals(self, rows: Sequence[dict[str, float]]) -> list[list[float]]:
@@ -243,7 +244,7 @@ def _labelled_runs(items, rows):
         yield run_items, run_rows
 
 
-def fit_family(sequences: Sequence[Sequence_], family: str, *, param: float, seed: int = 0,
+def fit_family(sequences: Sequence[ExcerptSequence], family: str, *, param: float, seed: int = 0,
                calibrated: bool = True):
     if family == "crf":
         return CrfModel(c2=param, seed=seed).fit(sequences)
@@ -260,7 +261,7 @@ def fit_family(sequences: Sequence[Sequence_], family: str, *, param: float, see
     return estimator
 
 
-def predict_family(model, sequences: Sequence[Sequence_], family: str, *, use_hint: bool
+def predict_family(model, sequences: Sequence[ExcerptSequence], family: str, *, use_hint: bool
                    ) -> list[tuple[str, list[float]]]:
     """(label, probabilities in ROLES order) for every labelled item of every sequence."""
     out = []
@@ -277,7 +278,7 @@ def predict_family(model, sequences: Sequence[Sequence_], family: str, *, use_hi
     return out
 
 
-def choose_param(sequences: Sequence[Sequence_], family: str, *, seed: int = 0) -> float:
+def choose_param(sequences: Sequence[ExcerptSequence], family: str, *, seed: int = 0) -> float:
     """The regularisation by grouped 3-fold CV *inside* the training data (by municipality),
     macro-F1 over achievement/issue/measure without hints (the harder case)."""
     grid = CRF_C2_GRID if family == "crf" else C_GRID
@@ -306,7 +307,7 @@ def main_macro_f1(report: dict) -> float:
 
 
 def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] = FAMILIES,
-                   learning_curve: bool = True, sequences: list[Sequence_] | None = None) -> dict:
+                   learning_curve: bool = True, sequences: list[ExcerptSequence] | None = None) -> dict:
     """Grouped 5-fold cross-validation of each model family on the corpus's folds."""
     sequences = sequences if sequences is not None else corpus_sequences(corpus_dir)
     labels = list(ROLES)
@@ -401,7 +402,7 @@ def reliability(gold: Sequence[str], predictions, bins: int = 10) -> list[dict]:
             for k, (n, right, c) in enumerate(table)]
 
 
-def learning_curve_of(sequences: Sequence[Sequence_], family: str, *, seed: int = 0,
+def learning_curve_of(sequences: Sequence[ExcerptSequence], family: str, *, seed: int = 0,
                       sizes: Sequence[int] = (5, 10, 20, 40, 80)) -> list[dict]:
     """Macro-F1 (without hints) on each held-out fold when training on only N municipalities
     of the other folds (drawn at random, the same draw for every fold), pooled over folds."""
