@@ -29,13 +29,13 @@ import csv
 import json
 import re
 import sys
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 from plannlp.japanese.sentences import split_sentences  # noqa: E402
+from plannlp.japanese.width import compact_nfkc  # noqa: E402
 from plannlp.training.corpus import DOC_TYPES, MANIFEST_FIELDS, municipality_codes  # noqa: E402
 
 ROOT = REPO / "corpora"
@@ -60,10 +60,6 @@ def kind_of(name):
     return {"市": "city", "町": "town", "村": "village", "区": "ward"}.get(name[-1], "other")
 
 
-def norm(s):
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
 def sentences_of(text):
     out = []
     for line in text.splitlines():
@@ -78,7 +74,7 @@ def known_sentences(skip_id=None):
         if f.stem == skip_id:
             continue
         for row in csv.DictReader(f.open(encoding="utf-8"), delimiter="\t"):
-            seen[norm(row["text"])] = f.stem
+            seen[compact_nfkc(row["text"])] = f.stem
     return seen
 
 
@@ -101,10 +97,10 @@ def role_add(a):
     if len(sents) < 3:
         sys.exit("ERROR: fewer than 3 sentences; pick a longer excerpt")
     seen = known_sentences()
-    dup = [s for s in sents if norm(s) in seen and len(norm(s)) > 15]
+    dup = [s for s in sents if compact_nfkc(s) in seen and len(compact_nfkc(s)) > 15]
     if len(dup) > max(2, len(sents) // 4):
         sys.exit(f"ERROR: {len(dup)} of {len(sents)} sentences are already in the corpus "
-                 f"(excerpt {seen[norm(dup[0])]}): the same text from another page. Skip it.")
+                 f"(excerpt {seen[compact_nfkc(dup[0])]}): the same text from another page. Skip it.")
     bdir = ROLES / a.batch
     (bdir / "excerpts").mkdir(parents=True, exist_ok=True)
     (bdir / "labels").mkdir(parents=True, exist_ok=True)
@@ -151,7 +147,7 @@ def role_label(a):
         w.writerow(["excerpt_id", "n", "role", "text"])
         kept = 0
         for i, (s, c) in enumerate(zip(sents, codes, strict=True), 1):
-            if CODES[c] is None or (norm(s) in seen and len(norm(s)) > 15):
+            if CODES[c] is None or (compact_nfkc(s) in seen and len(compact_nfkc(s)) > 15):
                 continue
             w.writerow([a.excerpt_id, i, CODES[c], s])
             kept += 1
@@ -193,9 +189,9 @@ def sdg_add(a):
     for f in SDG.glob("*/sections.jsonl"):
         for line in f.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
-            if r["municipality"] == a.municipality and norm(r["section"]) == norm(a.section) and r["level"] == ("title" if a.title_only else "section"):
+            if r["municipality"] == a.municipality and compact_nfkc(r["section"]) == compact_nfkc(a.section) and r["level"] == ("title" if a.title_only else "section"):
                 sys.exit(f"ERROR: this section is already {r['section_id']}")
-            if text and r["text"] and norm(r["text"]) == norm(text):
+            if text and r["text"] and compact_nfkc(r["text"]) == compact_nfkc(text):
                 sys.exit(f"ERROR: the same text is already {r['section_id']}")
     sid = f"{a.batch}-{len(rows) + 1:03d}"
     row = {"section_id": sid, "municipality": a.municipality, "prefecture": a.prefecture,

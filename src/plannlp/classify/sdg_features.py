@@ -18,19 +18,15 @@ so the similarity is computed for them alone.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import defaultdict
 from functools import cache
 
+from ..japanese.width import compact_nfkc
 from .sdg_lexicon import LexiconEntry, load_lexicon
 
 
 def _grams(folded: str, n: int) -> set[str]:
     return {folded[i:i + n] for i in range(len(folded) - n + 1)}
-
-
-def fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @cache
@@ -43,12 +39,12 @@ def goal_bigrams() -> dict[int, frozenset[str]]:
         texts[goal].append(text)
     for entry in load_lexicon():
         texts[entry.goal].append(entry.term)
-    return {goal: frozenset().union(*(_grams(fold(t), 2) for t in parts)) for goal, parts in texts.items()}
+    return {goal: frozenset().union(*(_grams(compact_nfkc(t), 2) for t in parts)) for goal, parts in texts.items()}
 
 
 def text_features(text: str, lexical: dict[int, tuple[float, list[LexiconEntry]]]) -> dict[str, float]:
     """The feature dict of one text (see the module docstring)."""
-    bigrams = _grams(fold(text), 2)
+    bigrams = _grams(compact_nfkc(text), 2)
     features: dict[str, float] = {}
     if bigrams:
         weight = 1.0 / math.sqrt(len(bigrams))

@@ -37,9 +37,14 @@ def load_lexicon(path: Path | None = None) -> tuple[LexiconEntry, ...]:
 
 
 @cache
-def goal_names() -> dict[int, str]:
+def _goal_rows() -> tuple[dict[str, str], ...]:
     with data_path("sdg/goals.tsv").open(encoding="utf-8") as handle:
-        return {int(row["goal"]): row["short_name_ja"] for row in csv.DictReader(handle, delimiter="\t")}
+        return tuple(csv.DictReader(handle, delimiter="\t"))
+
+
+@cache
+def goal_names() -> dict[int, str]:
+    return {int(row["goal"]): row["short_name_ja"] for row in _goal_rows()}
 
 
 class LexiconIndex:
@@ -109,6 +114,4 @@ def lexicon_scores(text: str, index: LexiconIndex, normalized: str = "") -> dict
 @cache
 def goal_texts() -> dict[int, str]:
     """Each goal's official Japanese text and short name (外務省仮訳, ``data/sdg/goals.tsv``)."""
-    with data_path("sdg/goals.tsv").open(encoding="utf-8") as handle:
-        return {int(row["goal"]): f"{row['short_name_ja']} {row['goal_text_ja']}"
-                for row in csv.DictReader(handle, delimiter="\t")}
+    return {int(row["goal"]): f"{row['short_name_ja']} {row['goal_text_ja']}" for row in _goal_rows()}

@@ -86,3 +86,10 @@ _CHAR_WIDTHS = _CharWidths()
 def visual_width(text: str) -> int:
     """Display width: 2 for full-width/wide characters, 1 otherwise (as laid out on a page)."""
     return sum(map(_CHAR_WIDTHS.__getitem__, text))
+
+
+def compact_nfkc(text: str) -> str:
+    """The text in NFKC with all white space removed: the form in which two copies of the
+    same sentence (one from a PDF, one from a web page) or two spellings of the same term
+    (ＳＤＧｓ, SDGs) compare equal."""
+    return "".join(unicodedata.normalize("NFKC", text).split())

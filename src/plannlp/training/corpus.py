@@ -20,13 +20,13 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..japanese.width import compact_nfkc
 from ..model import SDG_GOALS
 from ..resources import data_path
 
@@ -114,11 +114,6 @@ class SdgSection:
     level: str  # "section" (with text) or "title" (a title paired with goals only)
     text: str
     annotator: str
-
-
-def normalized(text: str) -> str:
-    """NFKC without white space: the form used to find the same text twice."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @cache
@@ -432,7 +427,7 @@ def corpus_problems(corpus_dir: Path) -> list[str]:
             continue
         if excerpt.text and s.text not in excerpt.text.replace("\n", "") and s.text not in excerpt.text:
             problems.append(f"{where}: the sentence is not in its excerpt's text")
-        key = normalized(s.text)  # a heading may recur within one excerpt, never in two
+        key = compact_nfkc(s.text)  # a heading may recur within one excerpt, never in two
         if len(key) > 15 and key in seen and not seen[key].startswith(f"{s.excerpt_id}#"):
             problems.append(f"{where}: the same text as {seen[key]}")
         seen.setdefault(key, where)
@@ -453,7 +448,7 @@ def corpus_problems(corpus_dir: Path) -> list[str]:
         if s.municipality_code not in folds:
             problems.append(f"{s.section_id}: municipality {s.municipality} has no fold")
         if s.level == "section":
-            key = normalized(s.text)
+            key = compact_nfkc(s.text)
             if key in seen_sections:
                 problems.append(f"{s.section_id}: the same text as {seen_sections[key]}")
             seen_sections.setdefault(key, s.section_id)

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from ..classify.role_features import RoleExample, sequence_features
 from ..japanese.markers import BULLET, FOOTNOTE
+from ..japanese.width import compact_nfkc
 from ..model import ROLES
-from .corpus import DEV_FOLDS, N_FOLDS, normalized, read_folds, read_role_corpus
+from .corpus import DEV_FOLDS, N_FOLDS, read_folds, read_role_corpus
 from .metrics import accuracy, confusion, format_report, macro_f1, per_class
 
 MODEL_NAME = "role"
@@ -68,7 +69,8 @@ class ExcerptSequence:
 
 
 def _kind_of(text: str) -> str:
-    if FOOTNOTE.match(text) and FOOTNOTE.match(text).end() < len(text):
+    footnote = FOOTNOTE.match(text)
+    if footnote and footnote.end() < len(text):
         return "footnote"
     if BULLET.match(text):
         return "bullet"
@@ -113,15 +115,15 @@ def _align(labelled, pipeline_examples: Sequence[RoleExample], *, keep_unlabelle
     text. Seeds keep their unlabelled sentences too (as context), in document order."""
     position = {}
     for index, example in enumerate(pipeline_examples):
-        position.setdefault(normalized(example.text), index)
+        position.setdefault(compact_nfkc(example.text), index)
     items: list[tuple[float, Item]] = []
     matched: set[int] = set()
     last_index = -1
     for sentence in labelled:
-        key = normalized(sentence.text)
+        key = compact_nfkc(sentence.text)
         index = position.get(key)
         if index is None:  # a bullet marker the segmenter took off
-            index = position.get(normalized(_without_marker(sentence.text)))
+            index = position.get(compact_nfkc(_without_marker(sentence.text)))
         sentence_id = f"{sentence.excerpt_id}#{sentence.n}"
         if index is not None and index not in matched:
             matched.add(index)
