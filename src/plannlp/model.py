@@ -6,7 +6,8 @@ A :class:`PlanDocument` is immutable. Each stage takes one and returns a new one
 ============  ==================================================================
 stage         adds
 ============  ==================================================================
-extract       ``source``, ``raw_text``, ``pages``, ``tables``, ``metadata`` (title)
+extract       ``source``, ``raw_text``, ``pages``, ``tables``, ``metadata`` (title),
+              ``layout`` and ``line_boxes`` (PDFs)
 clean         ``text`` (running text a human reads) and ``offsets`` (text → raw_text)
 structure     ``sections`` (heading tree, role hints)
 segment       ``sentences`` (spans of ``text``, with kind and section)
@@ -60,6 +61,19 @@ class Page:
     number: int
     start: int
     end: int
+
+
+class LineBox(NamedTuple):
+    """Where a line of ``raw_text`` (``[start, end)``) stands on its page, in PDF points
+    (origin at the page's bottom left, as PDF viewers and pdf.js count)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,11 @@ class PlanDocument:
     sentences: tuple[Sentence, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: "lines": a text layer or a text file, whose line breaks clean must judge; "blocks":
+    #: a PDF read from its geometry, whose units (paragraphs, headings, rows) are separated by
+    #: blank lines and whose single line breaks are wraps (see plannlp.extract.layout).
+    layout: Literal["lines", "blocks"] = "lines"
+    line_boxes: tuple[LineBox, ...] = ()  # PDFs: the box of every line of raw_text
     stages: tuple[str, ...] = ()  # names of the stages applied, in order
     models: tuple[tuple[str, str], ...] = ()  # (model name, version) used
 
@@ -255,6 +274,27 @@ class PlanDocument:
         """The page of ``text[start]``."""
         return self.page_at(self.raw_span(start, start + 1)[0])
 
+    def boxes_of(self, start: int, end: int) -> tuple[tuple[int, float, float, float, float], ...]:
+        """``(page, x0, y0, x1, y1)`` of each line that ``text[start:end]`` stands on (PDF
+        points; a line it covers only in part is cut in proportion to its characters)."""
+        if not self.line_boxes or end <= start:
+            return ()
+        raw_start, raw_end = self.raw_span(start, end)
+        i = max(bisect.bisect_right(self._box_starts, raw_start) - 1, 0)
+        found = []
+        for box in self.line_boxes[i:]:
+            if box.start >= raw_end:
+                break
+            if box.end <= raw_start:
+                continue
+            length = max(box.end - box.start, 1)
+            left = (max(raw_start, box.start) - box.start) / length
+            right = (min(raw_end, box.end) - box.start) / length
+            width = box.x1 - box.x0
+            found.append((box.page, round(box.x0 + left * width, 1), box.y0,
+                          round(box.x0 + right * width, 1), box.y1))
+        return tuple(found)
+
     def section(self, section_id: str | None) -> Section | None:
         return self._sections_by_id.get(section_id) if section_id else None
 
@@ -276,6 +316,10 @@ class PlanDocument:
     @cached_property
     def _page_starts(self) -> list[int]:
         return [p.start for p in self.pages]
+
+    @cached_property
+    def _box_starts(self) -> list[int]:
+        return [b.start for b in self.line_boxes]
 
     @cached_property
     def _section_starts(self) -> list[int]:

@@ -20,6 +20,7 @@ from ..errors import PlanNLPError
 #: command name → (module, attribute, one-line help shown by ``plannlp --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "ingest": ("plannlp.cli.ingest_cmd", "ingest", "Ingest plan files (PDF/text) into JSON-LD, JSONL or CSV."),
+    "extract": ("plannlp.cli.extract_cmd", "extract", "Print a file's text as plannlp reads it (debugging a PDF)."),
     "batch": ("plannlp.cli.batch_cmd", "batch", "Process many plans in parallel, resumably, into tables."),
     "train": ("plannlp.cli.train_cmd", "train", "Train the role and SDG classifiers from corpora/."),
     "evaluate": ("plannlp.cli.train_cmd", "evaluate", "Evaluate the classifiers on held-out municipalities."),

@@ -29,6 +29,7 @@ from ..model import (
     Source,
 )
 from ..resources import data_path
+from .tables import format_boxes
 
 BASE = "https://w3id.org/plannlp/"
 CONTEXT_URL = BASE + "context.jsonld"
@@ -137,6 +138,9 @@ def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
         page = doc.page_at(raw_start)
         if page is not None:
             node["page"] = page
+        boxes = doc.boxes_of(sentence.start, sentence.end)
+        if boxes:
+            node["boundingBoxes"] = format_boxes(boxes).split(";")
         if sentence.role is not None:
             node["role"] = role_iri(sentence.role.label)
             node["roleConfidence"] = round(sentence.role.confidence, 4)

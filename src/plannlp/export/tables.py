@@ -2,7 +2,8 @@
 
 These rows feed ``--format jsonl``/``--format csv`` and the batch run's Parquet tables.
 Offsets ``start``/``end`` are character offsets in the extracted text (``raw_text``), the
-same provenance the JSON-LD output carries; ``page`` is 1-based.
+same provenance the JSON-LD output carries; ``page`` is 1-based; ``boxes`` (PDFs) gives the
+box of each line the sentence stands on, as ``page x0 y0 x1 y1`` in PDF points.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ..model import PlanDocument, Sentence
 
 SENTENCE_COLUMNS = (
     "document", "id", "text", "role", "role_confidence", "sdgs", "sdg_confidences",
-    "page", "start", "end", "section", "section_id", "kind", "municipality",
+    "page", "start", "end", "section", "section_id", "kind", "municipality", "boxes",
 )
 SECTION_SEPARATOR = " > "
 
@@ -71,7 +72,14 @@ def sentence_row(doc: PlanDocument, sentence: Sentence) -> dict[str, Any]:
         "section_id": sentence.section_id,
         "kind": sentence.kind,
         "municipality": doc.metadata.municipality,
+        "boxes": format_boxes(doc.boxes_of(sentence.start, sentence.end)),
     }
+
+
+def format_boxes(boxes) -> str:
+    """Bounding boxes as ``page x0 y0 x1 y1`` (PDF points, origin bottom-left), ``;`` between
+    lines; empty for text files."""
+    return ";".join(f"{page} {x0:g} {y0:g} {x1:g} {y1:g}" for page, x0, y0, x1, y1 in boxes)
 
 
 def sentence_rows(doc: PlanDocument) -> list[dict[str, Any]]:

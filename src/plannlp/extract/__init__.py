@@ -91,6 +91,7 @@ def extract(
         extracted = extract_pdf(data, path, settings, page_reader=page_reader)
         doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
                            tables=extracted.tables, warnings=extracted.warnings,
+                           layout="blocks", line_boxes=extracted.boxes,
                            metadata=DocumentMetadata(title=extracted.title))
     else:
         text, encoding = extract_text(data, path)

@@ -25,7 +25,9 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
-from ..model import Page, Table
+from ..model import LineBox, Page, Table
+from . import layout
+from .layout import PageLayout, TextLine
 from .settings import ExtractSettings
 
 #: A path object at most this thick (points) in one direction is a ruling line ...
@@ -69,6 +71,7 @@ class ExtractedPDF:
     tables: tuple[Table, ...]
     warnings: tuple[str, ...]
     title: str | None
+    boxes: tuple[LineBox, ...] = ()
 
 
 def bundled_japanese_font_dir() -> Path | None:
@@ -153,6 +156,14 @@ def _open(data: bytes, path: str):
         ) from e
 
 
+#: A font whose name says this, or whose weight is at least BOLD_WEIGHT, is bold.
+BOLD_NAME = re.compile(r"bold|heavy|black|demi|W[6-9]\b|-W[6-9]|,B|ゴシック体B|太", re.IGNORECASE)
+BOLD_WEIGHT = 600
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SPACES = re.compile(r"[ \u3000\t]+")
+
+
 def _page_text(page) -> str:
     textpage = page.get_textpage()
     try:
@@ -160,6 +171,136 @@ def _page_text(page) -> str:
     finally:
         textpage.close()
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+
+
+@cache
+def _loose_char_box():
+    """``FPDFText_GetLooseCharBox`` as a plain ctypes prototype (a third of the call cost of
+    pypdfium2's wrapper, which converts its handle arguments on every call)."""
+    import pypdfium2.raw as pdfium_c
+
+    void_p = ctypes.c_void_p
+    prototype = ctypes.CFUNCTYPE(ctypes.c_int, void_p, ctypes.c_int, void_p)
+    return prototype(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, void_p).value)
+
+
+class _CharBoxes:
+    """Loose character boxes (the font's height, not the glyph's ink) of one text page."""
+
+    def __init__(self, textpage_raw) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self._c = pdfium_c
+        self._raw = textpage_raw
+        self._address = ctypes.cast(textpage_raw, ctypes.c_void_p).value
+        self._rect = pdfium_c.FS_RECTF()
+        self._rect_ref = ctypes.byref(self._rect)
+        self._name = ctypes.create_string_buffer(96)
+        self._flags = ctypes.c_int()
+        self._bold: dict[int | None, bool] = {}
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        _loose_char_box()(self._address, index, self._rect_ref)
+        r = self._rect
+        return r.left, r.bottom, r.right, r.top
+
+    def bold(self, index: int) -> bool:
+        """Whether the character's font is bold (by weight, name or ForceBold flag); asked
+        once per font a page uses."""
+        c = self._c
+        font = c.FPDFTextObj_GetFont(c.FPDFText_GetTextObject(self._raw, index))
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        known = self._bold.get(key)
+        if known is None:
+            known = c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT
+            if not known:
+                c.FPDFText_GetFontInfo(self._raw, index, self._name, len(self._name), self._flags)
+                name = self._name.value.decode("latin-1", "replace")
+                known = bool(BOLD_NAME.search(name)) or bool(self._flags.value & (1 << 18))
+            self._bold[key] = known
+        return known
+
+
+def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[TextLine]:
+    """The runs of one PDFium line ``text[start:end]``: split where the space between two
+    characters is wider than :data:`layout.GAP_SPLIT` line heights."""
+    runs: list[TextLine] = []
+    if " " not in text[start:end] and "\u3000" not in text[start:end] and "\t" not in text[start:end]:
+        first, last = boxes.box(index_of(start)), boxes.box(index_of(end - 1))
+        return [_text_line(text[start:end], first, last, boxes, index_of(start))]
+    pieces: list[tuple[int, int]] = []
+    position = start
+    for m in _SPACES.finditer(text, start, end):
+        if m.start() > position:
+            pieces.append((position, m.start()))
+        position = m.end()
+    if position < end:
+        pieces.append((position, end))
+    if not pieces:
+        return runs
+    run_start, run_end = pieces[0]
+    first = boxes.box(index_of(run_start))
+    last = boxes.box(index_of(run_end - 1))
+    for piece_start, piece_end in pieces[1:]:
+        nxt = boxes.box(index_of(piece_start))
+        height = max(last[3] - last[1], nxt[3] - nxt[1], 1.0)
+        same_line = abs((nxt[1] + nxt[3]) - (last[1] + last[3])) / 2 < 0.5 * height
+        if same_line and 0 <= nxt[0] - last[2] <= layout.GAP_SPLIT * height:
+            run_end = piece_end
+            last = boxes.box(index_of(piece_end - 1))
+            continue
+        runs.append(_text_line(text[run_start:run_end], first, last, boxes, index_of(run_start)))
+        run_start, run_end, first = piece_start, piece_end, nxt
+        last = boxes.box(index_of(piece_end - 1))
+    runs.append(_text_line(text[run_start:run_end], first, last, boxes, index_of(run_start)))
+    return runs
+
+
+def _text_line(text: str, first, last, boxes: _CharBoxes, index: int) -> TextLine:
+    x0, x1 = min(first[0], last[0]), max(first[2], last[2])
+    y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+    size = max(first[3] - first[1], 0.1)
+    # only a line that could be a heading needs its weight (a long line never is one)
+    bold = len(text) <= layout.HEADING_MAX_CHARS and boxes.bold(index)
+    return TextLine(text, x0, y0, x1, y1, size, bold)
+
+
+def page_layout(page) -> PageLayout:
+    """The lines of a pypdfium2 page with their boxes (PDF points), as PDFium reads them."""
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range()
+        if len(text) != count:  # characters without a code point (skipped in the text) or
+            import pypdfium2.raw as pdfium_c  # outside the BMP: ask PDFium for the index
+
+            raw = textpage.raw
+            if _ASTRAL.search(text):
+                utf16 = [0]
+                for ch in text:
+                    utf16.append(utf16[-1] + (2 if ord(ch) > 0xFFFF else 1))
+
+                def index_of(i: int) -> int:
+                    return pdfium_c.FPDFText_GetCharIndexFromTextIndex(raw, utf16[i])
+            else:
+                def index_of(i: int) -> int:
+                    return pdfium_c.FPDFText_GetCharIndexFromTextIndex(raw, i)
+        else:
+            def index_of(i: int) -> int:
+                return i
+        boxes = _CharBoxes(textpage.raw)
+        text = text.replace("\f", " ")
+        lines: list[TextLine] = []
+        position = 0
+        for m in [*_LINE_BREAK.finditer(text), None]:
+            end = m.start() if m else len(text)
+            if end > position:
+                lines.extend(_runs(text, position, end, boxes, index_of))
+            position = m.end() if m else end
+    finally:
+        textpage.close()
+    width, height = page.get_size()
+    return PageLayout(width, height, tuple(lines))
 
 
 # --- where the tables are ------------------------------------------------------------------
@@ -270,19 +411,23 @@ def _clean_rows(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def tables_on(data: bytes, numbers: list[int]) -> list[Table]:
-    """pdfplumber tables of the given 1-based pages (only those pages are parsed)."""
+def tables_on(data: bytes, numbers: list[int]) -> list[tuple[Table, tuple[float, float, float, float]]]:
+    """pdfplumber tables of the given 1-based pages (only those pages are parsed), each with
+    its box in PDF coordinates (x0, y0, x1, y1; origin bottom-left, as PDFium gives them)."""
     if not numbers:
         return []
     import pdfplumber
 
-    tables: list[Table] = []
+    tables = []
     with pdfplumber.open(io.BytesIO(data), pages=numbers) as pdf:
         for page in pdf.pages:
-            for rows in page.extract_tables():
-                cleaned = _clean_rows(rows)
+            for found in page.find_tables():
+                cleaned = _clean_rows(found.extract())
                 if len(cleaned) >= TABLE_MIN_ROWS:
-                    tables.append(Table(page=page.page_number, rows=cleaned))
+                    x0, top, x1, bottom = found.bbox
+                    height = float(page.height)
+                    tables.append((Table(page=page.page_number, rows=cleaned),
+                                   (float(x0), height - float(bottom), float(x1), height - float(top))))
             page.close()
     return tables
 
@@ -345,9 +490,10 @@ def _no_text_warning(empty_pages: list[int]) -> str:
 
 @dataclass(frozen=True)
 class PageRead:
-    """What one page gave: its text, and whether it draws ruling lines (a table to parse)."""
+    """What one page gave: its lines with their boxes, and whether it draws ruling lines
+    (a table to parse)."""
 
-    text: str
+    layout: PageLayout
     ruled: bool
 
 
@@ -361,8 +507,8 @@ def _read_pages(pdf, indexes: range, path: str, settings: ExtractSettings) -> li
         except pdfium.PdfiumError as e:  # a broken page tree
             raise CorruptPDFError(f"Page {index + 1} cannot be read ({e}).", path=path) from e
         try:
-            text = _page_text(page)
-            reads.append(PageRead(text, settings.pdf_tables and count_rules(page).looks_like_table))
+            reads.append(PageRead(page_layout(page),
+                                  settings.pdf_tables and count_rules(page).looks_like_table))
         finally:
             page.close()
     return reads
@@ -385,9 +531,29 @@ PageReader = Callable[[bytes, str, ExtractSettings, int, Callable[[int, int], li
                       list[PageRead]]
 
 
+def _with_tables(layouts: list[PageLayout], tables) -> list[PageLayout]:
+    by_page: dict[int, list] = {}
+    for table, box in tables:
+        by_page.setdefault(table.page, []).append(layout.Block((), "table", table.rows, box))
+    return [replace(page, tables=tuple(by_page.get(n, ()))) for n, page in enumerate(layouts, 1)]
+
+
+def line_boxes(laid_out: layout.LaidOutText, pages: list[Page]) -> tuple[LineBox, ...]:
+    """The box of every line of the text, with its offsets in the whole document's text."""
+    boxes = []
+    for page, emitted in zip(pages, laid_out.lines, strict=True):
+        for item in emitted:
+            line = item.line
+            boxes.append(LineBox(page.start + item.start, page.start + item.end, item.page,
+                                 round(line.x0, 2), round(line.y0, 2), round(line.x1, 2),
+                                 round(line.y1, 2)))
+    return tuple(boxes)
+
+
 def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
                 page_reader: PageReader | None = None) -> ExtractedPDF:
-    """Text of every page (joined by ``\\f``), page spans, ruled tables, warnings, title.
+    """Text of every page in reading order (joined by ``\\f``), page spans, line boxes,
+    ruled tables, warnings, title.
 
     ``page_reader`` may read the pages in several processes; the result is the same.
     """
@@ -407,13 +573,16 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
     finally:
         pdf.close()
 
+    found_tables = tables_on(data, [n for n, read in enumerate(reads, start=1) if read.ruled])
+    laid_out = layout.document_text(_with_tables([read.layout for read in reads], found_tables))
     pages: list[Page] = []
     offset = 0
-    for number, read in enumerate(reads, start=1):
-        pages.append(Page(number, offset, offset + len(read.text)))
-        offset += len(read.text) + 1  # the "\f" between pages
+    for number, page_text in enumerate(laid_out.pages, start=1):
+        pages.append(Page(number, offset, offset + len(page_text)))
+        offset += len(page_text) + 1  # the "\f" between pages
     empty_pages = [n for n, read in enumerate(reads, start=1)
-                   if not has_usable_text(read.text, settings.min_chars_per_page)]
+                   if not has_usable_text("".join(line.text for line in read.layout.lines),
+                                          settings.min_chars_per_page)]
     if len(empty_pages) == limit:
         raise NeedsOCRError(
             f"None of its {limit} page(s) has a text layer (an image-only or scanned PDF).",
@@ -422,7 +591,20 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
     warnings = [_no_text_warning(empty_pages)] if empty_pages else []
     if limit < count:
         warnings.append(f"Only the first {limit} of {count} pages were read (max_pages).")
-    text = "\f".join(read.text for read in reads)
-    table_pages = [n for n, read in enumerate(reads, start=1) if read.ruled]
-    tables = [locate_table(t, text, pages) for t in tables_on(data, table_pages)]
-    return ExtractedPDF(text, tuple(pages), tuple(tables), tuple(warnings), title)
+    text = "\f".join(laid_out.pages)
+    tables = [locate_table(t, text, pages) for t, _ in found_tables]
+    return ExtractedPDF(text, tuple(pages), tuple(tables), tuple(warnings), title,
+                        line_boxes(laid_out, pages))
+
+
+def read_layouts(data: bytes, path: str, settings: ExtractSettings) -> list[PageLayout]:
+    """Every page's lines and tables with their boxes (what :func:`extract_pdf` lays out;
+    for ``plannlp extract --debug-image``)."""
+    pdf = _open(data, path)
+    try:
+        count = min(len(pdf), settings.max_pages) if settings.max_pages else len(pdf)
+        reads = _read_pages(pdf, range(count), path, settings)
+    finally:
+        pdf.close()
+    found = tables_on(data, [n for n, read in enumerate(reads, start=1) if read.ruled])
+    return _with_tables([read.layout for read in reads], found)

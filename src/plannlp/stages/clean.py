@@ -265,15 +265,37 @@ def _normalise_line(text: str, start: int, settings: CleanSettings) -> tuple[str
     return folded, offsets
 
 
-def clean_text(raw: str, settings: CleanSettings) -> tuple[str, tuple[int, ...]]:
-    """The cleaned text of ``raw`` and its offsets (``len(text) + 1`` entries)."""
+def _alone(lines: list[Line], i: int) -> bool:
+    """A line that is a unit of its own in a block layout (blank lines around it)."""
+    before = i == 0 or lines[i].blank_before
+    return before and (i + 1 == len(lines) or lines[i + 1].blank_before)
+
+
+def block_joins(lines: list[Line]) -> list[bool]:
+    """Joins of a PDF read from its geometry (``layout == "blocks"``): the reader separated
+    units by blank lines and left single line breaks only where a line wrapped."""
+    return [i > 0 and not line.blank_before for i, line in enumerate(lines)]
+
+
+def clean_text(raw: str, settings: CleanSettings, layout: str = "lines") -> tuple[str, tuple[int, ...]]:
+    """The cleaned text of ``raw`` and its offsets (``len(text) + 1`` entries).
+
+    ``layout`` is the document's (``"blocks"``: a PDF read from its geometry, whose reader
+    already removed page furniture and decided every wrap; only debris standing alone is
+    dropped then, so the one-character end of a wrapped paragraph stays).
+    """
     lines = split_lines(raw)
-    debris = [is_debris(line.text) for line in lines]
-    headers = running_headers(lines, debris, settings)
-    kept = [
-        line for i, line in enumerate(lines) if not debris[i] and i not in headers
-    ]
-    joins = join_decisions(kept, settings)
+    if layout == "blocks":
+        kept = [line for i, line in enumerate(lines)
+                if not (_alone(lines, i) and is_debris(line.text))]
+        joins = block_joins(kept)
+    else:
+        debris = [is_debris(line.text) for line in lines]
+        headers = running_headers(lines, debris, settings)
+        kept = [
+            line for i, line in enumerate(lines) if not debris[i] and i not in headers
+        ]
+        joins = join_decisions(kept, settings)
     parts: list[str] = []
     offsets: list[int] = []
     for line, join in zip(kept, joins, strict=True):
@@ -292,7 +314,7 @@ def clean_text(raw: str, settings: CleanSettings) -> tuple[str, tuple[int, ...]]
 @register_stage("clean", needs=("raw_text", "pages"), adds=("text", "offsets"), settings=CleanSettings)
 def make_clean(settings: CleanSettings) -> Callable[[PlanDocument], PlanDocument]:
     def clean(doc: PlanDocument) -> PlanDocument:
-        text, offsets = clean_text(doc.raw_text, settings)
+        text, offsets = clean_text(doc.raw_text, settings, doc.layout)
         if not text.strip():
             raise NoTextError("No text is left after removing page numbers and layout debris.",
                               path=doc.source.path)

@@ -139,8 +139,8 @@ def extract_indicators(doc: PlanDocument, settings: IndicatorSettings) -> tuple[
         elif block and sentence.kind != "table_row":
             flush()
     flush()
-    if settings.use_pdf_tables:
-        for table in doc.tables:
+    if settings.use_pdf_tables and doc.layout != "blocks":  # read from geometry, a table's
+        for table in doc.tables:                          # rows are table rows of the text
             position = _text_position(doc, table.start)
             section_id = doc.section_at(position) if position is not None else None
             for _, name, method, values in indicators_from_rows(table.rows):
