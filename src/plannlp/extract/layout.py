@@ -52,6 +52,8 @@ EDGE_PERCENTILE = 0.75
 COLUMN_GAP = 1.0
 #: A column is at least this share of the region it is cut from (narrower strips are cells).
 COLUMN_MIN_SHARE = 0.18
+#: A page is a 縦書き page when more than this share of its characters stand in vertical lines.
+VERTICAL_PAGE_SHARE = 0.5
 #: A vertical stack has at least this many one- or two-character lines.
 VERTICAL_MIN_CHARS = 3
 #: Page furniture (running headers, footers, page numbers) lies within this share of the page
@@ -83,6 +85,13 @@ class TextLine:
     y1: float
     size: float  # line height (the font's ascent to descent at its size)
     bold: bool = False
+    vertical: bool = False  # a column of 縦書き text, read top to bottom
+    #: the box on the page (PDF points) when the coordinates above are turned (縦書き pages)
+    source_box: tuple[float, float, float, float] | None = None
+
+    @property
+    def page_box(self) -> tuple[float, float, float, float]:
+        return self.source_box or (self.x0, self.y0, self.x1, self.y1)
 
     @property
     def top(self) -> float:
@@ -571,6 +580,20 @@ class ReadPage:
     furniture: list[TextLine]
 
 
+def is_vertical_page(page: PageLayout) -> bool:
+    """Most of the page's characters stand in vertical lines (a 縦書き page)."""
+    vertical = sum(len(line.text) for line in page.lines if line.vertical)
+    return vertical > VERTICAL_PAGE_SHARE * max(sum(len(line.text) for line in page.lines), 1)
+
+
+def turned(line: TextLine, height: float) -> TextLine:
+    """A line of a 縦書き page in turned coordinates, where reading goes left to right and
+    columns (right to left on the page) come top to bottom, so every rule for horizontal
+    pages applies: x' = height - y, y' = x."""
+    return TextLine(line.text, height - line.y1, line.x0, height - line.y0, line.x1, line.size,
+                    line.bold, line.vertical, line.page_box)
+
+
 def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
     """Every page's blocks in reading order, and the body text's line height."""
     furniture = find_furniture(layouts)
@@ -584,11 +607,14 @@ def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
                    if i in furniture[number - 1] or RULE_LINE.match(line.text)]
         kept = [line for i, line in enumerate(page.lines)
                 if i not in furniture[number - 1] and not RULE_LINE.match(line.text)]
+        height = page.height
+        if is_vertical_page(page):
+            kept, height = [turned(line, page.height) for line in kept], page.width
         free, tables = take_tables(kept, page.tables)
         blocks = [vertical_as_line(b) if is_vertical_stack(b) else b
                   for b in group_blocks(free, body, body_bold)]
         blocks = attach_floats(blocks) + tables
-        blocks = mark_footnotes(blocks, body, page.height)
+        blocks = mark_footnotes(blocks, body, height)
         held_back = [b for b in blocks if b.kind in ("footnote", "float")]
         ordered = reading_order([b for b in blocks if b not in held_back], body) + held_back
         read.append(ReadPage(ordered, dropped))

@@ -259,10 +259,13 @@ def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[
 def _text_line(text: str, first, last, boxes: _CharBoxes, index: int) -> TextLine:
     x0, x1 = min(first[0], last[0]), max(first[2], last[2])
     y0, y1 = min(first[1], last[1]), max(first[3], last[3])
-    size = max(first[3] - first[1], 0.1)
+    # a vertical line: its last character stands below its first, in the same column
+    vertical = (len(text) > 1 and last[3] <= first[1] + 0.1
+                and min(first[2], last[2]) > max(first[0], last[0]))
+    size = max((first[2] - first[0]) if vertical else (first[3] - first[1]), 0.1)
     # only a line that could be a heading needs its weight (a long line never is one)
     bold = len(text) <= layout.HEADING_MAX_CHARS and boxes.bold(index)
-    return TextLine(text, x0, y0, x1, y1, size, bold)
+    return TextLine(text, x0, y0, x1, y1, size, bold, vertical)
 
 
 def page_layout(page) -> PageLayout:
@@ -543,10 +546,9 @@ def line_boxes(laid_out: layout.LaidOutText, pages: list[Page]) -> tuple[LineBox
     boxes = []
     for page, emitted in zip(pages, laid_out.lines, strict=True):
         for item in emitted:
-            line = item.line
+            x0, y0, x1, y1 = item.line.page_box
             boxes.append(LineBox(page.start + item.start, page.start + item.end, item.page,
-                                 round(line.x0, 2), round(line.y0, 2), round(line.x1, 2),
-                                 round(line.y1, 2)))
+                                 round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)))
     return tuple(boxes)
 
 
