@@ -98,6 +98,6 @@ def test_two_columns_are_read_column_by_column():
     left[3:] = [L.TextLine(x.text, x.x0, x.y0 - 20, x.x1, x.y1 - 20, 10.0) for x in left[3:]]
     right[3:] = [L.TextLine(x.text, x.x0, x.y0 - 20, x.x1, x.y1 - 20, 10.0) for x in right[3:]]
     heading = L.TextLine("見出し", 50, 740, 150, 755, 15.0)
-    blocks = L.group_blocks(right + left + [heading], 10.0, False)  # right column stored first
+    blocks = L.group_blocks(right + left + [heading], L.BodyText(10.0))  # right column stored first
     order = [b.lines[0].text for b in L.reading_order(blocks, 10.0)]
     assert order == ["見出し", "左0", "左3", "右0", "右3"]

@@ -31,7 +31,7 @@ BLOCK_LINE_GAP = 0.9
 #: ... and its left edge is within this of the block's left edge (indents and hanging bullets).
 BLOCK_INDENT = 3.2
 #: A line at least this much taller than the page's body text is a heading line.
-HEADING_SIZE_RATIO = 1.15
+HEADING_SIZE_RATIO = 1.1
 #: A heading line has at most this many characters (longer lines are not asked their weight).
 HEADING_MAX_CHARS = 40
 #: A line at most this tall relative to the body text is small print (footnotes, captions).
@@ -48,6 +48,9 @@ WRAP_SHARE_OPEN = 0.15
 INDENT_MIN = 0.6
 #: A column's right edge is this percentile of its long lines' right edges.
 EDGE_PERCENTILE = 0.75
+#: A block to the right of a line stops it (the line wraps at its left edge) when the line
+#: stands within this many line heights above or below it (a text box's wrap margin).
+OBSTACLE_REACH = 3.0
 #: Columns are separated by a vertical channel of whitespace at least this wide.
 COLUMN_GAP = 1.0
 #: A column is at least this share of the region it is cut from (narrower strips are cells).
@@ -70,6 +73,8 @@ PAGE_NUMBER = re.compile(
     r"\s*(?:[)）])?\s*(?:[-－—―‐‑–~〜・])?\s*$"
 )
 _DIGITS = re.compile(r"\d+")
+#: A footnote's first line: ※, ※1, 注1:, ＊1, also in brackets (``(※1:…``, ``（注）``).
+FOOTNOTE_START = re.compile(r"^\s*[(（]?\s*(?:" + FOOTNOTE.pattern.strip("\\s*") + r")")
 #: A line of leader dots or rule characters only (``・・・・・・``, ``――――``): drawn, not read.
 RULE_LINE = re.compile(r"^[・･…‥\.．。·\-－—―_＿=＝\s]{5,}$")
 
@@ -86,6 +91,7 @@ class TextLine:
     size: float  # line height (the font's ascent to descent at its size)
     bold: bool = False
     vertical: bool = False  # a column of 縦書き text, read top to bottom
+    font: str = ""  # the font's name (without the subset prefix)
     #: the box on the page (PDF points) when the coordinates above are turned (縦書き pages)
     source_box: tuple[float, float, float, float] | None = None
 
@@ -111,6 +117,8 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells
     box: tuple[float, float, float, float] | None = None  # a table's box (x0, y0, x1, y1)
     floats: tuple[Block, ...] = ()  # text boxes that stand inside this block
+    #: boxes of the other blocks on the page that a line of this one may have to stop at
+    obstacles: tuple[tuple[float, float, float, float], ...] = ()
     right: float | None = None  # the right edge of the column it was read in
 
     @property
@@ -176,11 +184,30 @@ def body_size(lines: Iterable[TextLine]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def is_heading_line(line: TextLine, body: float, body_bold: bool) -> bool:
-    """Set larger than the body text, or bold where the body is not (and not a sentence)."""
+def body_font(lines: Iterable[TextLine]) -> str:
+    """The font most characters are set in."""
+    weights: Counter[str] = Counter()
+    for line in lines:
+        weights[line.font] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else ""
+
+
+@dataclass(frozen=True)
+class BodyText:
+    """How the body text is set: its line height, whether bold, its font."""
+
+    size: float
+    bold: bool = False
+    font: str = ""
+
+
+def is_heading_line(line: TextLine, body: BodyText) -> bool:
+    """Not a sentence, short, and set larger than the body text, or bold where the body is
+    not, or in another font at least the body's size (ゴシック headings over 明朝 text)."""
     if ends_sentence(line.text) or len(line.text) > HEADING_MAX_CHARS:
         return False
-    return line.size >= HEADING_SIZE_RATIO * body or (line.bold and not body_bold)
+    return (line.size >= HEADING_SIZE_RATIO * body.size or (line.bold and not body.bold)
+            or (bool(body.font) and line.font != body.font and line.size >= body.size))
 
 
 # --- page furniture ---------------------------------------------------------------------------
@@ -233,10 +260,11 @@ def _continues_block(block: list[TextLine], line: TextLine, body: float) -> bool
     return abs(line.x0 - left) <= BLOCK_INDENT * body and abs(line.size - last.size) <= 0.2 * body
 
 
-def group_blocks(lines: Sequence[TextLine], body: float, body_bold: bool) -> list[Block]:
+def group_blocks(lines: Sequence[TextLine], body_text: BodyText) -> list[Block]:
     """Lines gathered into blocks, top to bottom: a line joins the open block just above it
     (vertical gap ≤ :data:`BLOCK_LINE_GAP`, left edges within :data:`BLOCK_INDENT`, same size);
     headings make blocks of their own (several heading lines of one size stay together)."""
+    body = body_text.size
     ordered = sorted(lines, key=lambda line: (-round(line.y1, 0), line.x0))
     blocks: list[list[TextLine]] = []
     headings: list[bool] = []
@@ -244,7 +272,7 @@ def group_blocks(lines: Sequence[TextLine], body: float, body_bold: bool) -> lis
     for line in ordered:
         reach = line.y1 + BLOCK_LINE_GAP * 2 * max(line.size, body)
         open_blocks = [k for k in open_blocks if blocks[k][-1].y0 <= reach]
-        heading = is_heading_line(line, body, body_bold)
+        heading = is_heading_line(line, body_text)
         candidates = [k for k in open_blocks
                       if headings[k] == heading and _continues_block(blocks[k], line, body)]
         if candidates:
@@ -395,11 +423,11 @@ def mark_footnotes(blocks: list[Block], body: float, height: float) -> list[Bloc
     footnote mark (※, 注, ＊) in small print or at the bottom: read after the paragraph they
     interrupt (see :func:`page_text`)."""
     marked = []
-    lowest_body = min((b.y0 for b in blocks if not (b.lines and FOOTNOTE.match(b.lines[0].text))),
-                      default=0.0)
+    lowest_body = min((b.y0 for b in blocks
+                       if not (b.lines and FOOTNOTE_START.match(b.lines[0].text))), default=0.0)
     for block in blocks:
         first = block.lines[0] if block.lines else None
-        if (block.kind == "text" and first is not None and FOOTNOTE.match(first.text)
+        if (block.kind == "text" and first is not None and FOOTNOTE_START.match(first.text)
                 and block.y1 <= lowest_body + 0.5 * body and block.y1 < height / 2
                 and first.size <= body / SMALL_SIZE_RATIO):
             marked.append(replace(block, kind="footnote"))
@@ -422,14 +450,19 @@ def take_tables(lines: list[TextLine], tables: Sequence[Block]) -> tuple[list[Te
 
 
 def _ends_unit(line: TextLine, following: TextLine | None, unit_start: TextLine, right: float,
-               floats: Sequence[Block], body: float) -> bool:
+               floats: Sequence[Block], body: float,
+               obstacles: Sequence[tuple[float, float, float, float]] = ()) -> bool:
     """Whether a unit (paragraph, item) ends with ``line``: the line stops short of the column's
     right edge (or of a text box standing beside it), or the next line is indented further
-    (a paragraph's 字下げ; not an item's hanging indent) or starts with a bullet or heading mark."""
+    (a paragraph's 字下げ; not an item's hanging indent) or starts with a bullet or heading mark.
+    A line beside another block (a text box the paragraph wraps around) may end at its left
+    edge (:data:`OBSTACLE_REACH`)."""
     edge = right
-    for box in floats:
-        if box.x0 > line.x0 and box.y0 <= (line.y0 + line.y1) / 2 <= box.y1:
-            edge = min(edge, box.x0)
+    middle = (line.y0 + line.y1) / 2
+    reach = OBSTACLE_REACH * body  # a text box keeps the text away a little above and below
+    for x0, y0, _, y1 in [(b.x0, b.y0, b.x1, b.y1) for b in floats] + list(obstacles):
+        if line.x1 <= x0 < edge and y0 - reach <= middle <= y1 + reach:
+            edge = x0
     if ends_sentence(line.text):
         slack = WRAP_SLACK * body
     else:
@@ -454,7 +487,7 @@ def block_units(block: Block, body: float) -> list[list[TextLine]]:
         units[-1].append(line)
         following = block.lines[k + 1] if k + 1 < len(block.lines) else None
         if following is not None and _ends_unit(line, following, units[-1][0], right,
-                                                block.floats, body):
+                                                block.floats, body, block.obstacles):
             units.append([])
     return [u for u in units if u]
 
@@ -466,7 +499,8 @@ def _last_continues(block: Block, body: float) -> bool:
         return False
     last = block.lines[-1]
     right = block.right if block.right is not None else block.x1
-    return not ends_sentence(last.text) and not _ends_unit(last, None, last, right, block.floats, body)
+    return not ends_sentence(last.text) and not _ends_unit(last, None, last, right, block.floats,
+                                                           body, block.obstacles)
 
 
 def _starts_fresh(block: Block, body: float) -> bool:
@@ -586,12 +620,38 @@ def is_vertical_page(page: PageLayout) -> bool:
     return vertical > VERTICAL_PAGE_SHARE * max(sum(len(line.text) for line in page.lines), 1)
 
 
+def merge_abutting(lines: list[TextLine], body: float) -> list[TextLine]:
+    """Runs on one line that PDFium gave apart, joined (縦書き: the upright half-width digits
+    of 「1年4か月」 are runs of their own between the column's kanji)."""
+    merged: list[TextLine] = []
+    for line in sorted(lines, key=lambda item: (-round((item.y0 + item.y1) / 2), item.x0)):
+        last = merged[-1] if merged else None
+        if (last is not None and min(last.y1, line.y1) - max(last.y0, line.y0) >= 0.5 * min(
+                last.y1 - last.y0, line.y1 - line.y0) and 0 <= line.x0 - last.x1 <= GAP_SPLIT * body
+                / 3):
+            box = (min(last.page_box[0], line.page_box[0]), min(last.page_box[1], line.page_box[1]),
+                   max(last.page_box[2], line.page_box[2]), max(last.page_box[3], line.page_box[3]))
+            merged[-1] = TextLine(last.text + line.text, last.x0, min(last.y0, line.y0), line.x1,
+                                  max(last.y1, line.y1), max(last.size, line.size), last.bold,
+                                  last.vertical, font=last.font, source_box=box)
+        else:
+            merged.append(line)
+    return merged
+
+
 def turned(line: TextLine, height: float) -> TextLine:
     """A line of a 縦書き page in turned coordinates, where reading goes left to right and
     columns (right to left on the page) come top to bottom, so every rule for horizontal
     pages applies: x' = height - y, y' = x."""
     return TextLine(line.text, height - line.y1, line.x0, height - line.y0, line.x1, line.size,
-                    line.bold, line.vertical, line.page_box)
+                    line.bold, line.vertical, font=line.font, source_box=line.page_box)
+
+
+def with_obstacles(blocks: list[Block]) -> list[Block]:
+    """Each block with the boxes of the page's other blocks (see :func:`_ends_unit`)."""
+    boxes = [(b.x0, b.y0, b.x1, b.y1) for b in blocks]
+    return [replace(b, obstacles=tuple(box for j, box in enumerate(boxes) if j != k))
+            for k, b in enumerate(blocks)]
 
 
 def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
@@ -600,7 +660,8 @@ def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
     every_line = [line for page in layouts for line in page.lines]
     body = body_size(every_line)
     bold_chars = sum(len(line.text) for line in every_line if line.bold)
-    body_bold = bold_chars > 0.5 * max(sum(len(line.text) for line in every_line), 1)
+    body_text = BodyText(body, bold_chars > 0.5 * max(sum(len(line.text) for line in every_line), 1),
+                         body_font(every_line))
     read = []
     for number, page in enumerate(layouts, start=1):
         dropped = [line for i, line in enumerate(page.lines)
@@ -609,14 +670,16 @@ def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
                 if i not in furniture[number - 1] and not RULE_LINE.match(line.text)]
         height = page.height
         if is_vertical_page(page):
-            kept, height = [turned(line, page.height) for line in kept], page.width
+            kept = merge_abutting([turned(line, page.height) for line in kept], body)
+            height = page.width
         free, tables = take_tables(kept, page.tables)
         blocks = [vertical_as_line(b) if is_vertical_stack(b) else b
-                  for b in group_blocks(free, body, body_bold)]
+                  for b in group_blocks(free, body_text)]
         blocks = attach_floats(blocks) + tables
         blocks = mark_footnotes(blocks, body, height)
         held_back = [b for b in blocks if b.kind in ("footnote", "float")]
-        ordered = reading_order([b for b in blocks if b not in held_back], body) + held_back
+        ordered = with_obstacles(
+            reading_order([b for b in blocks if b not in held_back], body) + held_back)
         read.append(ReadPage(ordered, dropped))
     return read, body
 

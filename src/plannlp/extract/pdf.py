@@ -195,29 +195,32 @@ class _CharBoxes:
         self._address = ctypes.cast(textpage_raw, ctypes.c_void_p).value
         self._rect = pdfium_c.FS_RECTF()
         self._rect_ref = ctypes.byref(self._rect)
+        self._get_box = _loose_char_box()
         self._name = ctypes.create_string_buffer(96)
         self._flags = ctypes.c_int()
-        self._bold: dict[int | None, bool] = {}
+        self._fonts: dict[int | None, tuple[str, bool]] = {}
 
     def box(self, index: int) -> tuple[float, float, float, float]:
-        _loose_char_box()(self._address, index, self._rect_ref)
+        self._get_box(self._address, index, self._rect_ref)
         r = self._rect
         return r.left, r.bottom, r.right, r.top
 
-    def bold(self, index: int) -> bool:
-        """Whether the character's font is bold (by weight, name or ForceBold flag); asked
-        once per font a page uses."""
+    def font_size(self, index: int) -> float:
+        return self._c.FPDFText_GetFontSize(self._raw, index)
+
+    def font(self, index: int) -> tuple[str, bool]:
+        """The character's font name (without a subset prefix) and whether it is bold (by
+        weight, name or ForceBold flag); asked once per font a page uses."""
         c = self._c
         font = c.FPDFTextObj_GetFont(c.FPDFText_GetTextObject(self._raw, index))
         key = ctypes.cast(font, ctypes.c_void_p).value
-        known = self._bold.get(key)
+        known = self._fonts.get(key)
         if known is None:
-            known = c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT
-            if not known:
-                c.FPDFText_GetFontInfo(self._raw, index, self._name, len(self._name), self._flags)
-                name = self._name.value.decode("latin-1", "replace")
-                known = bool(BOLD_NAME.search(name)) or bool(self._flags.value & (1 << 18))
-            self._bold[key] = known
+            c.FPDFText_GetFontInfo(self._raw, index, self._name, len(self._name), self._flags)
+            name = self._name.value.decode("latin-1", "replace").split("+", 1)[-1]
+            bold = (c.FPDFText_GetFontWeight(self._raw, index) >= BOLD_WEIGHT
+                    or bool(BOLD_NAME.search(name)) or bool(self._flags.value & (1 << 18)))
+            known = self._fonts[key] = (name, bold)
         return known
 
 
@@ -225,9 +228,9 @@ def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[
     """The runs of one PDFium line ``text[start:end]``: split where the space between two
     characters is wider than :data:`layout.GAP_SPLIT` line heights."""
     runs: list[TextLine] = []
-    if " " not in text[start:end] and "\u3000" not in text[start:end] and "\t" not in text[start:end]:
-        first, last = boxes.box(index_of(start)), boxes.box(index_of(end - 1))
-        return [_text_line(text[start:end], first, last, boxes, index_of(start))]
+    if not _SPACES.search(text, start, end):  # most Japanese lines: one run
+        first = boxes.box(index_of(start))
+        return [_text_line(text[start:end], first, boxes.box(index_of(end - 1)), boxes, first_index=index_of(start))]
     pieces: list[tuple[int, int]] = []
     position = start
     for m in _SPACES.finditer(text, start, end):
@@ -256,16 +259,16 @@ def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[
     return runs
 
 
-def _text_line(text: str, first, last, boxes: _CharBoxes, index: int) -> TextLine:
+def _text_line(text: str, first, last, boxes: _CharBoxes, first_index: int) -> TextLine:
     x0, x1 = min(first[0], last[0]), max(first[2], last[2])
     y0, y1 = min(first[1], last[1]), max(first[3], last[3])
     # a vertical line: its last character stands below its first, in the same column
     vertical = (len(text) > 1 and last[3] <= first[1] + 0.1
                 and min(first[2], last[2]) > max(first[0], last[0]))
-    size = max((first[2] - first[0]) if vertical else (first[3] - first[1]), 0.1)
-    # only a line that could be a heading needs its weight (a long line never is one)
-    bold = len(text) <= layout.HEADING_MAX_CHARS and boxes.bold(index)
-    return TextLine(text, x0, y0, x1, y1, size, bold, vertical)
+    # the font size (boxes' heights follow the glyphs in some producers' PDFs; LibreOffice)
+    size = boxes.font_size(first_index)
+    font, bold = boxes.font(first_index)
+    return TextLine(text, x0, y0, x1, y1, max(size, 0.1), bold, vertical, font=font)
 
 
 def page_layout(page) -> PageLayout:
