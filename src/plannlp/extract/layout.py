@@ -249,14 +249,14 @@ def _x_overlap(a: TextLine | Block, b: TextLine | Block) -> float:
     return min(a.x1, b.x1) - max(a.x0, b.x0)
 
 
-def _continues_block(block: list[TextLine], line: TextLine, body: float) -> bool:
+def _continues_block(block: list[TextLine], left: float, line: TextLine, body: float) -> bool:
+    """Whether ``line`` goes on the block whose usual left edge is ``left``."""
     last = block[-1]
     gap = last.y0 - line.y1
     if gap < -0.5 * line.size or gap > BLOCK_LINE_GAP * max(line.size, last.size):
         return False
-    if _x_overlap(last, line) <= 0:
+    if min(last.x1, line.x1) <= max(last.x0, line.x0):  # no horizontal overlap
         return False
-    left = min(item.x0 for item in block[1:]) if len(block) > 1 else block[0].x0
     return abs(line.x0 - left) <= BLOCK_INDENT * body and abs(line.size - last.size) <= 0.2 * body
 
 
@@ -269,18 +269,21 @@ def group_blocks(lines: Sequence[TextLine], body_text: BodyText) -> list[Block]:
     blocks: list[list[TextLine]] = []
     headings: list[bool] = []
     open_blocks: list[int] = []  # blocks whose last line is close enough above to be joined
+    lefts: list[float] = []  # each block's usual left edge (its lines after the first)
     for line in ordered:
         reach = line.y1 + BLOCK_LINE_GAP * 2 * max(line.size, body)
         open_blocks = [k for k in open_blocks if blocks[k][-1].y0 <= reach]
         heading = is_heading_line(line, body_text)
         candidates = [k for k in open_blocks
-                      if headings[k] == heading and _continues_block(blocks[k], line, body)]
+                      if headings[k] == heading and _continues_block(blocks[k], lefts[k], line, body)]
         if candidates:
             best = max(candidates, key=lambda k: _x_overlap(blocks[k][-1], line))
             blocks[best].append(line)
+            lefts[best] = line.x0 if len(blocks[best]) == 2 else min(lefts[best], line.x0)
         else:
             blocks.append([line])
             headings.append(heading)
+            lefts.append(line.x0)
             open_blocks.append(len(blocks) - 1)
     return [Block(tuple(b), "heading" if h else "text") for b, h in zip(blocks, headings, strict=True)]
 
@@ -472,7 +475,8 @@ def _ends_unit(line: TextLine, following: TextLine | None, unit_start: TextLine,
     if following is None:
         return False
     if starts_with_strong_marker(following.text):
-        return True
+        # a ※ starting a line that a full, unfinished line wrapped onto is not a footnote
+        return not (FOOTNOTE_START.match(following.text) and not ends_sentence(line.text))
     hanging = line is unit_start and starts_with_strong_marker(line.text)
     return following.x0 > line.x0 + INDENT_MIN * body and not hanging
 
