@@ -28,7 +28,9 @@ def test_two_runs_are_byte_identical(made):
 
 def test_every_committed_fixture_is_made_by_the_script(made):
     first, _, root = made
-    committed = sorted(p.relative_to(FIXTURES) for p in FIXTURES.glob("*/*") if p.parent.name in {"pdf", "text"})
+    # files only: pdf/layout/ holds the layout fixtures of scripts/make_layout_fixtures.py
+    committed = sorted(p.relative_to(FIXTURES) for p in FIXTURES.glob("*/*")
+                       if p.is_file() and p.parent.name in {"pdf", "text"})
     assert [p.relative_to(root) for p in first] == committed
 
 
