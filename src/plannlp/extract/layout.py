@@ -51,6 +51,11 @@ EDGE_PERCENTILE = 0.75
 #: A block to the right of a line stops it (the line wraps at its left edge) when the line
 #: stands within this many line heights above or below it (a text box's wrap margin).
 OBSTACLE_REACH = 3.0
+#: An aside (a text box beside the text) is at most this share of the height of the text it
+#: stands beside.
+ASIDE_MAX_SHARE = 0.6
+#: ... and at most this many blocks (its lines, when they stand far apart).
+ASIDE_MAX_BLOCKS = 3
 #: Columns are separated by a vertical channel of whitespace at least this wide.
 COLUMN_GAP = 1.0
 #: A column is at least this share of the region it is cut from (narrower strips are cells).
@@ -113,7 +118,7 @@ class Block:
     """Lines read together: a paragraph (or several), a heading, a text box, a table."""
 
     lines: tuple[TextLine, ...]
-    kind: str = "text"  # text | heading | footnote | table | float
+    kind: str = "text"  # text | heading | footnote | table | float | aside
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells
     box: tuple[float, float, float, float] | None = None  # a table's box (x0, y0, x1, y1)
     floats: tuple[Block, ...] = ()  # text boxes that stand inside this block
@@ -651,6 +656,50 @@ def turned(line: TextLine, height: float) -> TextLine:
                     line.bold, line.vertical, font=line.font, source_box=line.page_box)
 
 
+def _beside(aside: Block, blocks: list[Block], reach: float) -> list[Block]:
+    """Text blocks to the left of ``aside`` within ``reach`` of it vertically."""
+    return [b for b in blocks if b is not aside and b.kind == "text" and b.x1 <= aside.x0 + 1
+            and b.y0 <= aside.y1 + reach and b.y1 >= aside.y0 - reach]
+
+
+def place_asides(ordered: list[Block], body: float) -> list[Block]:
+    """Text boxes and callouts beside the running text, read as one block after the last
+    paragraph they stand beside. A block is such an *aside* when text blocks stand to its
+    left within :data:`OBSTACLE_REACH` line heights, the text of that flow runs wider
+    elsewhere on the page (so its narrow lines are the box's doing, not a column's), and its
+    channel holds at most :data:`ASIDE_MAX_BLOCKS` blocks and :data:`ASIDE_MAX_SHARE` of the
+    height beside it (a column of a two-column page is as tall as its neighbour). The blocks
+    of its channel that share its left edge are its other lines."""
+    result = list(ordered)
+    reach = OBSTACLE_REACH * body
+    for aside in ordered:
+        if aside not in result or aside.kind != "text":
+            continue
+        beside = _beside(aside, result, reach)
+        if not beside:
+            continue
+        top, bottom = max(b.y1 for b in beside), min(b.y0 for b in beside)
+        edge = max(b.x1 for b in beside)
+        channel = [c for c in result if c.x0 >= edge - 1 and c.y0 <= top and c.y1 >= bottom]
+        if (len(channel) > ASIDE_MAX_BLOCKS
+                or sum(c.y1 - c.y0 for c in channel) > ASIDE_MAX_SHARE * (top - bottom)):
+            continue
+        left = min(b.x0 for b in beside)
+        if not any(b.kind == "text" and b.x1 > aside.x0 and abs(b.x0 - left) <= BLOCK_INDENT * body
+                   for b in result):
+            continue
+        group = [c for c in channel if c.kind == "text" and abs(c.x0 - aside.x0) <= BLOCK_INDENT * body]
+        beside = [b for member in group for b in _beside(member, result, reach) if b not in group]
+        if not beside:
+            continue
+        for member in group:
+            result.remove(member)
+        last = max(result.index(b) for b in beside)
+        lines = tuple(line for member in sorted(group, key=lambda b: -b.y1) for line in member.lines)
+        result.insert(last + 1, Block(lines, "aside"))
+    return result
+
+
 def with_obstacles(blocks: list[Block]) -> list[Block]:
     """Each block with the boxes of the page's other blocks (see :func:`_ends_unit`)."""
     boxes = [(b.x0, b.y0, b.x1, b.y1) for b in blocks]
@@ -682,8 +731,8 @@ def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
         blocks = attach_floats(blocks) + tables
         blocks = mark_footnotes(blocks, body, height)
         held_back = [b for b in blocks if b.kind in ("footnote", "float")]
-        ordered = with_obstacles(
-            reading_order([b for b in blocks if b not in held_back], body) + held_back)
+        ordered = reading_order([b for b in blocks if b not in held_back], body)
+        ordered = with_obstacles(place_asides(ordered, body) + held_back)
         read.append(ReadPage(ordered, dropped))
     return read, body
 
