@@ -139,6 +139,17 @@ class KnowledgeBaseError(PlanNLPError):
     code = "E303"
 
 
+# --- the run itself (E5xx) ----------------------------------------------------------------
+
+
+class WorkerDiedError(PlanNLPError):
+    """A worker process stopped abruptly on a file, also when the file was run on its own."""
+
+    code = "E501"
+    hint = ("The other files were processed. Check this file (very large? damaged?); "
+            "`plannlp ingest FILE --workers 1` shows whether it fails on its own.")
+
+
 class UsageError(PlanNLPError):
     code = "E400"
     exit_code = 2
