@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from conftest import plan_slices
 from plannlp.batch import collect, run_batch
+from plannlp.batch.runner import read_ledger
+from plannlp.cli import cli
 
 FAULTS = Path(__file__).parent / "faults"
 #: A file holding this line kills the worker process that reads it (see faults/sitecustomize.py).
@@ -65,3 +68,105 @@ def test_on_dask_a_document_that_kills_its_worker_takes_no_innocent_one_with_it(
     assert (summary.processed, summary.failed) == (8, 1)
     (error,) = read_errors(out)
     assert (Path(error["file"]).name, error["error_type"]) == ("killer.txt", "WorkerDiedError")
+
+
+# --- one document per file and per content (item 2) -----------------------------------------
+
+
+def documents_table(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "tables" / "documents.parquet")
+
+
+def test_the_same_files_given_relative_absolute_or_through_a_symlink_are_processed_once(tmp_path, monkeypatch):
+    write_plans(tmp_path / "plans", plan_slices(3))
+    (tmp_path / "link").symlink_to(tmp_path / "plans", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    runs = [run_batch(collect([spelling]), out) for spelling in ("plans", str(tmp_path / "plans"), "link")]
+    assert [(r.processed, r.skipped) for r in runs] == [(3, 0), (0, 3), (0, 3)]
+    assert len(documents_table(out)) == 3
+    assert len((out / "state.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_the_same_content_under_two_names_is_one_document_the_other_name_a_duplicate(tmp_path):
+    a, _ = write_plans(tmp_path / "plans", plan_slices(2))
+    (tmp_path / "plans" / "copy_of_plan000.txt").write_bytes(a.read_bytes())
+    (tmp_path / "plans" / "link_to_plan000.txt").symlink_to(a)  # the same file: not even a duplicate
+    out = tmp_path / "out"
+    first = run_batch(collect([str(tmp_path / "plans")]), out)
+    assert (first.processed, first.failed, len(first.duplicates)) == (2, 0, 1)
+    documents = documents_table(out)
+    assert len(documents) == 2 and documents["sha256"].is_unique and documents["document"].is_unique
+    (duplicate,) = first.duplicates
+    pair = {Path(duplicate["file"]).resolve(), Path(duplicate["duplicate_of"]).resolve()}
+    assert pair == {a, tmp_path / "plans" / "copy_of_plan000.txt"}
+    assert "## Duplicates" in (out / "summary.md").read_text(encoding="utf-8")
+    lines = len((out / "state.jsonl").read_text(encoding="utf-8").splitlines())
+    again = run_batch(collect([str(tmp_path / "plans")]), out)
+    assert (again.processed, again.skipped, len(again.duplicates)) == (0, 2, 1)
+    assert len((out / "state.jsonl").read_text(encoding="utf-8").splitlines()) == lines
+
+
+def test_files_deleted_from_the_input_are_dropped_from_the_tables_and_reported(tmp_path):
+    keep, gone = write_plans(tmp_path / "plans", plan_slices(2))
+    (tmp_path / "plans" / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert run_batch(collect([str(tmp_path / "plans")]), out).failed == 1
+    gone.unlink()
+    (tmp_path / "plans" / "empty.txt").unlink()
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "plans"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 file(s) of earlier runs are gone and were dropped from the tables" in result.stderr
+    assert len(documents_table(out)) == 1
+    assert (out / "errors.jsonl").read_text(encoding="utf-8") == ""
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Removed by this run" in summary and gone.name in summary
+    assert [p.name.split("-")[0] for p in (out / "documents").iterdir()] == [keep.stem, keep.stem]
+    again = CliRunner().invoke(cli, ["batch", str(tmp_path / "plans"), "-o", str(out)])
+    assert "gone" not in again.stderr  # reported once
+
+
+# --- the ledger, usage and names (item 14) -----------------------------------------------------
+
+
+def test_a_torn_last_ledger_line_does_not_swallow_the_next_record(tmp_path):
+    first, second = write_plans(tmp_path / "plans", plan_slices(2))
+    out = tmp_path / "out"
+    run_batch(collect([str(first)]), out)
+    with (out / "state.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"path": "plans/other.txt", "sha256": "ab')  # a run killed mid-line
+    run_batch(collect([str(first), str(second)]), out)
+    assert {Path(r["path"]).name for r in read_ledger(out).values()} == {first.name, second.name}
+    assert run_batch(collect([str(first), str(second)]), out).skipped == 2
+
+
+def test_a_missing_input_folder_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "nosuchdir"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "No such file or folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_in_file_names_are_shown_escaped(tmp_path):
+    folder = tmp_path / "plans"
+    write_plans(folder, plan_slices(1), prefix="plan\n\x1b[31m")
+    (folder / "empty\n| x |.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "\x1b" not in summary and "empty\\n/ x /.txt" in summary
+    rows = [line for line in summary.splitlines() if line.startswith("|")]
+    assert rows and all(line.count("|") == 5 for line in rows)
+    single = CliRunner().invoke(cli, ["ingest", str(folder / "empty\n| x |.txt"), "-o", str(tmp_path / "x.jsonld")])
+    assert "empty\\n| x |.txt" in single.stderr and "\n| x" not in single.stderr
+
+
+def test_a_named_pipe_is_not_called_a_folder_and_does_not_block_a_batch(tmp_path):
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli, ["ingest", str(fifo), "-o", str(tmp_path / "x.jsonld")])
+    assert result.exit_code == 1 and "folder" not in result.stderr and "named pipe" in result.stderr
+    summary = run_batch(collect([str(fifo)]), tmp_path / "out")
+    assert summary.failed == 1 and summary.failures[0]["code"] == "E103"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,11 @@ def init_worker(pipeline_name: str) -> None:
 
 
 def sha256_file(path: str) -> str | None:
+    """The file's sha256; None if it cannot be read or is not a regular file (a named pipe
+    would block the run, waiting for a writer)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):

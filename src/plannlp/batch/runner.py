@@ -27,42 +27,21 @@ from ..export.atomic import atomic_writer
 from .document import sha256_file, worker_pipeline
 from .engines import Task, run_dask, run_local
 from .inputs import WorkItem
+from .ledger import (
+    STATE,
+    Record,
+    append_line,
+    duplicate_record,
+    file_key,
+    is_done,
+    read_ledger,
+    removed_record,
+    repair_torn_line,
+    same_duplicate,
+)
 
-STATE = "state.jsonl"
 ERRORS = "errors.jsonl"
-
-
-# --- the ledger ---------------------------------------------------------------------------------
-
-
-def read_ledger(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """The latest record per input path (a torn last line from a killed run is ignored)."""
-    latest: dict[str, dict[str, Any]] = {}
-    path = out_dir / STATE
-    if not path.exists():
-        return latest
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        latest[record["path"]] = record
-    return latest
-
-
-def append_line(path: Path, record: dict[str, Any]) -> None:
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def is_done(record: dict[str, Any] | None, sha256: str | None, fingerprint: str, out_dir: Path) -> bool:
-    return bool(
-        record and record.get("status") == "ok" and record.get("sha256") == sha256
-        and record.get("fingerprint") == fingerprint
-        and (out_dir / record["output"]).exists() and (out_dir / record["rows"]).exists()
-    )
+__all__ = ["BatchSummary", "read_ledger", "run_batch"]
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -82,6 +61,10 @@ class BatchSummary:
     seconds: float = 0.0
     first_result_seconds: float | None = None  # when the first document finished (start-up cost)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    #: inputs whose content another input has (file, duplicate_of): not processed again
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    #: files of earlier runs that are gone from disk, dropped from the tables by this run
+    removed: list[str] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
@@ -99,6 +82,67 @@ class BatchSummary:
         return {**asdict(self), "pages_per_second": round(self.pages_per_second, 2)}
 
 
+@dataclass
+class RunPlan:
+    """What a run does with its inputs, decided from the ledger before any work."""
+
+    tasks: list[Task] = field(default_factory=list)
+    skipped: int = 0
+    duplicates: list[Record] = field(default_factory=list)
+    removed: list[Record] = field(default_factory=list)
+    new_records: list[Record] = field(default_factory=list)  # to append to the ledger now
+
+
+def plan_run(items: list[WorkItem], ledger: dict[str, Record], fingerprint: str, out: Path) -> RunPlan:
+    """Skip what is done; process each content once (a second name for the same content is
+    a duplicate of the first); drop files of earlier runs that are gone from disk.
+
+    Checked in this order for each input (by its key, see :mod:`plannlp.batch.ledger`):
+    done with this content and pipeline → skipped; content already done or planned under
+    another name → duplicate; else → processed.
+    """
+    plan = RunPlan()
+    inputs: dict[str, tuple[WorkItem, str | None]] = {}  # one item per file, as first given
+    for item in items:
+        key = file_key(item.path)
+        if key not in inputs:
+            inputs[key] = (item, sha256_file(item.path))
+    for key, record in ledger.items():
+        if key not in inputs and not os.path.isfile(key):
+            plan.removed.append(record)
+            plan.new_records.append(removed_record(record))
+    holders = _content_holders(inputs, ledger, fingerprint, out)
+    for key, (item, sha) in inputs.items():
+        record = ledger.get(key)
+        holder = holders.get(sha) if sha else None
+        if is_done(record, sha, fingerprint, out):
+            plan.skipped += 1
+        elif holder is not None:
+            duplicate = duplicate_record(item.path, sha, fingerprint, holder)
+            plan.duplicates.append(duplicate)
+            if not same_duplicate(record, duplicate):
+                plan.new_records.append(duplicate)
+        else:
+            plan.tasks.append((item, sha or ""))
+            if sha:
+                holders[sha] = {"path": item.path, "key": key}
+    return plan
+
+
+def _content_holders(inputs: dict[str, tuple[WorkItem, str | None]], ledger: dict[str, Record],
+                     fingerprint: str, out: Path) -> dict[str, Record]:
+    """sha256 → the done record that holds that content: this run's inputs first (in order),
+    then files of earlier runs that still exist."""
+    holders: dict[str, Record] = {}
+    for key, (_, sha) in inputs.items():
+        if is_done(ledger.get(key), sha, fingerprint, out):
+            holders.setdefault(sha, ledger[key])
+    for key, record in sorted(ledger.items()):
+        if key not in inputs and os.path.isfile(key) and is_done(record, record.get("sha256"), fingerprint, out):
+            holders.setdefault(record["sha256"], record)
+    return holders
+
+
 def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, engine: str = "local",
               scheduler: str | None = None, pipeline_name: str = "default",
               progress: Callable[[BatchSummary], None] | None = None) -> BatchSummary:
@@ -109,19 +153,19 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
     out = Path(out_dir)
     (out / "documents").mkdir(parents=True, exist_ok=True)
     fingerprint = worker_pipeline(pipeline_name).fingerprint
-    ledger = read_ledger(out)
-    summary = BatchSummary(str(out), engine, workers, total=len(items))
-    tasks: list[Task] = []
-    for item in items:
-        sha = sha256_file(item.path)
-        if is_done(ledger.get(item.path), sha, fingerprint, out):
-            summary.skipped += 1
-        else:
-            tasks.append((item, sha or ""))
+    for log in (out / STATE, out / ERRORS):
+        repair_torn_line(log)
+    plan = plan_run(items, read_ledger(out), fingerprint, out)
+    for record in plan.new_records:
+        append_line(out / STATE, record)
+    summary = BatchSummary(str(out), engine, workers, total=len(plan.tasks) + plan.skipped + len(plan.duplicates),
+                           skipped=plan.skipped, removed=[r["path"] for r in plan.removed],
+                           duplicates=[{"file": r["path"], "duplicate_of": r["duplicate_of"]} for r in plan.duplicates])
     started = time.perf_counter()
-    outcomes = (run_local(tasks, out, pipeline_name, workers) if engine == "local"
-                else run_dask(tasks, out, pipeline_name, workers, scheduler))
+    outcomes = (run_local(plan.tasks, out, pipeline_name, workers) if engine == "local"
+                else run_dask(plan.tasks, out, pipeline_name, workers, scheduler))
     for outcome in outcomes:
+        outcome["key"] = file_key(outcome["path"])
         outcome["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         if summary.first_result_seconds is None:
             summary.first_result_seconds = time.perf_counter() - started
@@ -143,16 +187,43 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
 
 
 def finish(out: Path, summary: BatchSummary) -> None:
-    """Rebuild errors.jsonl, the tables, the summary and the chart from the ledger."""
+    """Rebuild errors.jsonl, the tables, the summary and the chart from the ledger: one
+    document row per content, one error line per failed file."""
     from .report import write_chart, write_summary
     from .tables import write_tables
 
     ledger = read_ledger(out)
+    documents, duplicates = documents_and_duplicates(ledger)
     failures = [r["error"] for r in ledger.values() if r.get("status") == "failed"]
     with atomic_writer(out / ERRORS) as handle:
         for record in failures:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    rows_files = [out / r["rows"] for r in ledger.values() if r.get("status") == "ok" and (out / r["rows"]).exists()]
-    tables = write_tables(rows_files, out / "tables")
-    write_summary(out, summary, ledger, tables)
+    tables = write_tables([out / r["rows"] for r in documents if (out / r["rows"]).exists()], out / "tables")
+    remove_unlisted_outputs(out, ledger)
+    write_summary(out, summary, documents, failures, duplicates, tables)
     write_chart(tables.get("sdg_links"), tables.get("documents"), out / "sdg_coverage.png")
+
+
+def documents_and_duplicates(ledger: dict[str, Record]) -> tuple[list[Record], list[dict[str, str]]]:
+    """The ok records, one per content (the first by file key), and every other name of a
+    content as (file, duplicate_of)."""
+    documents: dict[str, Record] = {}
+    duplicates = []
+    for key in sorted(ledger):
+        record = ledger[key]
+        if record.get("status") == "duplicate":
+            duplicates.append({"file": record["path"], "duplicate_of": record["duplicate_of"]})
+        elif record.get("status") == "ok":
+            first = documents.setdefault(record["sha256"], record)
+            if first is not record:
+                duplicates.append({"file": record["path"], "duplicate_of": first["path"]})
+    return list(documents.values()), duplicates
+
+
+def remove_unlisted_outputs(out: Path, ledger: dict[str, Record]) -> None:
+    """Delete per-document outputs that no ledger record lists any more (their file was
+    removed, changed or became a duplicate), so documents/ holds what the tables hold."""
+    listed = {out / r[name] for r in ledger.values() if r.get("status") == "ok" for name in ("output", "rows")}
+    for path in (out / "documents").glob("*-*"):
+        if path.name.endswith((".jsonld", ".rows.json")) and path not in listed:
+            path.unlink(missing_ok=True)
