@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from conftest import plan_slices
+from conftest import plan_slices, seed_text
 from plannlp.batch import collect, run_batch
 from plannlp.batch.runner import read_ledger
 from plannlp.cli import cli
@@ -170,3 +174,84 @@ def test_a_named_pipe_is_not_called_a_folder_and_does_not_block_a_batch(tmp_path
     assert result.exit_code == 1 and "folder" not in result.stderr and "named pipe" in result.stderr
     summary = run_batch(collect([str(fifo)]), tmp_path / "out")
     assert summary.failed == 1 and summary.failures[0]["code"] == "E103"
+
+
+# --- worker processes end with their main process (item 4) -------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie has ended; only its exit status is left)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _maps(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "maps").read_text()
+    except OSError:
+        return ""
+
+
+def poll(condition, timeout: float, message: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "plannlp", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _kill_main_and_expect_workers_gone(main: subprocess.Popen, workers: set[int]) -> None:
+    try:
+        os.kill(main.pid, signal.SIGKILL)
+        main.wait()
+        poll(lambda: not any(_running(pid) for pid in workers), 10,
+             f"worker processes still running 10 s after their main process was killed: {workers}")
+    finally:
+        for pid in workers:  # never leave them behind, even when the test fails
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_batch_workers_end_when_the_main_process_is_killed(tmp_path):
+    folder = tmp_path / "plans"
+    write_plans(folder, [seed_text("003") + f"\n追記{i}。\n" for i in range(40)])
+    out = tmp_path / "out"
+    main = _start(["batch", str(folder), "-o", str(out), "--workers", "2"])
+    poll(lambda: (out / "state.jsonl").exists() and (out / "state.jsonl").read_text().count("\n") >= 1, 120,
+         "the batch run finished no document")
+    workers = _children(main.pid)
+    assert len(workers) >= 2
+    _kill_main_and_expect_workers_gone(main, workers)
+
+
+@pytest.mark.slow
+def test_ingest_workers_end_when_the_main_process_is_killed(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("\n".join(seed_text("003") for _ in range(20)), encoding="utf-8")
+    main = _start(["ingest", str(plan), "--workers", "2", "-o", str(tmp_path / "out.jsonld")])
+    worker = poll(lambda: next((pid for pid in _children(main.pid) if "fugashi" in _maps(pid)), None), 120,
+                  "the ingest worker never built its stages")
+    _kill_main_and_expect_workers_gone(main, _children(main.pid) | {worker})

@@ -16,6 +16,7 @@ from ..errors import PlanNLPError
 from ..export import write_document
 from ..export.atomic import atomic_writer
 from ..export.tables import document_row, indicator_rows, sdg_link_rows, sentence_rows
+from ..workers import stop_with_parent
 from .inputs import WorkItem
 
 #: Pipelines loaded in this process (a worker keeps its pipeline between documents).
@@ -30,7 +31,10 @@ def worker_pipeline(name: str):
     return _PIPELINES[name]
 
 
-def init_worker(pipeline_name: str) -> None:
+def init_worker(pipeline_name: str, parent: int, kernel_signal: bool) -> None:
+    """Start a batch worker process: it ends with the run's main process (see
+    :func:`plannlp.workers.stop_with_parent`) and loads the pipeline once."""
+    stop_with_parent(parent, kernel_signal)
     worker_pipeline(pipeline_name)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependencyError, WorkerDiedError
+from ..workers import parent_watch_args
 from .document import init_worker, process_document
 from .inputs import WorkItem
 
@@ -45,7 +46,7 @@ def _run_pool(queue: deque[Task], suspects: deque[Task], out_dir: Path, pipeline
     its worker (it is recorded failed), or the tasks in flight when the pool broke."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
-                             initargs=(pipeline_name,)) as pool:
+                             initargs=(pipeline_name, *parent_watch_args())) as pool:
         while suspects:
             for item, sha in (yield from _run_in(pool, deque([suspects.popleft()]), 1, out_dir, pipeline_name)):
                 yield worker_died(item, sha)
