@@ -255,3 +255,47 @@ def test_ingest_workers_end_when_the_main_process_is_killed(tmp_path):
     worker = poll(lambda: next((pid for pid in _children(main.pid) if "fugashi" in _maps(pid)), None), 120,
                   "the ingest worker never built its stages")
     _kill_main_and_expect_workers_gone(main, _children(main.pid) | {worker})
+
+
+# --- leftovers of killed runs (item 13) ----------------------------------------------------------
+
+_WRITE_AND_WAIT = """
+import sys
+from plannlp.export.atomic import atomic_writer
+with atomic_writer(sys.argv[1]) as handle:
+    handle.write("{" * 1000)
+    handle.flush()
+    print("writing", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_temporary_files_of_a_killed_writer_are_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    (out / "documents").mkdir(parents=True)
+    writer = subprocess.Popen([sys.executable, "-c", _WRITE_AND_WAIT, str(out / "documents" / "plan-0123456789ab.jsonld")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "writing\n"
+    writer.kill()
+    writer.wait()
+    assert len(list((out / "documents").glob(".*.part"))) == 1
+    (plan,) = write_plans(tmp_path / "plans", plan_slices(1))
+    summary = run_batch(collect([str(plan)]), out)
+    assert summary.temporary_files_removed == 1
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path):
+    import fcntl
+
+    from plannlp.batch.folder import LOCK
+    from plannlp.errors import UsageError
+
+    (plan,) = write_plans(tmp_path / "plans", plan_slices(1))
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / LOCK).open("a") as held:  # another run holds the folder
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(UsageError, match="Another plannlp batch run is writing"):
+            run_batch(collect([str(plan)]), out)
+    assert run_batch(collect([str(plan)]), out).processed == 1

@@ -26,6 +26,7 @@ from ..errors import UsageError
 from ..export.atomic import atomic_writer
 from .document import sha256_file, worker_pipeline
 from .engines import Task, run_dask, run_local
+from .folder import output_lock, remove_leftover_temporaries
 from .inputs import WorkItem
 from .ledger import (
     STATE,
@@ -65,6 +66,8 @@ class BatchSummary:
     duplicates: list[dict[str, str]] = field(default_factory=list)
     #: files of earlier runs that are gone from disk, dropped from the tables by this run
     removed: list[str] = field(default_factory=list)
+    #: temporary files that killed runs or workers had left in the output folder
+    temporary_files_removed: int = 0
 
     @property
     def pages_per_second(self) -> float:
@@ -153,17 +156,30 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
     out = Path(out_dir)
     (out / "documents").mkdir(parents=True, exist_ok=True)
     fingerprint = worker_pipeline(pipeline_name).fingerprint
-    for log in (out / STATE, out / ERRORS):
-        repair_torn_line(log)
-    plan = plan_run(items, read_ledger(out), fingerprint, out)
-    for record in plan.new_records:
-        append_line(out / STATE, record)
-    summary = BatchSummary(str(out), engine, workers, total=len(plan.tasks) + plan.skipped + len(plan.duplicates),
-                           skipped=plan.skipped, removed=[r["path"] for r in plan.removed],
-                           duplicates=[{"file": r["path"], "duplicate_of": r["duplicate_of"]} for r in plan.duplicates])
+    with output_lock(out):
+        temporaries = remove_leftover_temporaries(out)
+        for log in (out / STATE, out / ERRORS):
+            repair_torn_line(log)
+        plan = plan_run(items, read_ledger(out), fingerprint, out)
+        for record in plan.new_records:
+            append_line(out / STATE, record)
+        summary = BatchSummary(
+            str(out), engine, workers, total=len(plan.tasks) + plan.skipped + len(plan.duplicates),
+            skipped=plan.skipped, removed=[r["path"] for r in plan.removed],
+            duplicates=[{"file": r["path"], "duplicate_of": r["duplicate_of"]} for r in plan.duplicates],
+            temporary_files_removed=temporaries)
+        _process(plan.tasks, out, summary, pipeline_name, scheduler, progress)
+        finish(out, summary)
+    return summary
+
+
+def _process(tasks: list[Task], out: Path, summary: BatchSummary, pipeline_name: str,
+             scheduler: str | None, progress: Callable[[BatchSummary], None] | None) -> None:
+    """Run the tasks on the summary's engine, appending each outcome to the ledger."""
+    engine, workers = summary.engine, summary.workers
     started = time.perf_counter()
-    outcomes = (run_local(plan.tasks, out, pipeline_name, workers) if engine == "local"
-                else run_dask(plan.tasks, out, pipeline_name, workers, scheduler))
+    outcomes = (run_local(tasks, out, pipeline_name, workers) if engine == "local"
+                else run_dask(tasks, out, pipeline_name, workers, scheduler))
     for outcome in outcomes:
         outcome["key"] = file_key(outcome["path"])
         outcome["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -182,8 +198,6 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
         if progress is not None:
             progress(summary)
     summary.seconds = time.perf_counter() - started
-    finish(out, summary)
-    return summary
 
 
 def finish(out: Path, summary: BatchSummary) -> None:
