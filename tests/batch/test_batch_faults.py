@@ -299,3 +299,65 @@ def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path):
         with pytest.raises(UsageError, match="Another plannlp batch run is writing"):
             run_batch(collect([str(plan)]), out)
     assert run_batch(collect([str(plan)]), out).processed == 1
+
+
+# --- the issue's "done when" ------------------------------------------------------------------
+
+
+def _hostile_files(folder: Path, spare_text: str) -> tuple[set[str], set[str]]:
+    """Ten hostile files: (names that must fail, names that must be processed)."""
+    from conftest import FIXTURES
+
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_bytes(b" \n\t\n\xe3\x80\x80\n")
+    (folder / "garbage.txt").write_bytes((FIXTURES / "text" / "garbage.bin").read_bytes())
+    (folder / "not_a_pdf.pdf").write_text(spare_text, encoding="utf-8")
+    for name in ("truncated.pdf", "encrypted.pdf", "image_only.pdf"):
+        (folder / name).write_bytes((FIXTURES / "pdf" / name).read_bytes())
+    (folder / "killer.txt").write_text(spare_text + KILL_MARKER + "\n", encoding="utf-8")
+    (folder / "long_row.txt").write_text(
+        "\t".join(["指標名", "現状値", "目標値"] * 15_000) + "\n" + spare_text, encoding="utf-8")  # 120,000 characters
+    (folder / "line\nbreak \x1b[31mred.txt").write_text("市の人口は減少しています。\n" + spare_text, encoding="utf-8")
+    bad = {"empty.txt", "blank.txt", "garbage.txt", "not_a_pdf.pdf", "truncated.pdf", "encrypted.pdf",
+           "image_only.pdf", "killer.txt"}
+    return bad, {"long_row.txt", "line\nbreak \x1b[31mred.txt"}
+
+
+@pytest.mark.slow
+def test_two_hundred_files_with_hostile_ones_a_killed_worker_and_a_killed_run(kill_switch, tmp_path, monkeypatch):
+    """Issue 16, "done when": 200 files, 10 of them hostile; one document kills its worker; the
+    run's main process is killed with SIGKILL mid-way, then the run is resumed (the folder
+    given two ways). Every good document is once in the tables, every bad one once in
+    errors.jsonl."""
+    folder = tmp_path / "plans"
+    texts = plan_slices(191)
+    good = {p.name for p in write_plans(folder, texts[:190])}
+    bad, hostile_good = _hostile_files(folder, texts[190])
+    good |= hostile_good
+    assert len(good) + len(bad) == 200
+    out = tmp_path / "out"
+    main = _start(["batch", str(folder), "-o", str(out), "--workers", "2"])
+    poll(lambda: (out / "state.jsonl").exists() and (out / "state.jsonl").read_text().count("\n") >= 40, 120,
+         "the first run never got 40 documents done")
+    _kill_main_and_expect_workers_gone(main, _children(main.pid))
+    assert not (out / "summary.json").exists()  # killed before its end
+    done_before = sum(r["status"] == "ok" for r in read_ledger(out).values())
+    monkeypatch.chdir(tmp_path)
+    resumed = run_batch(collect([str(folder), "plans"]), out, workers=2)
+    assert resumed.total == 200 and resumed.skipped == done_before >= 30
+
+    ledger = read_ledger(out)
+    assert len(ledger) == 200
+    documents = documents_table(out)
+    assert sorted(documents["file"]) == sorted(good)
+    assert documents["sha256"].is_unique and documents["document"].is_unique
+    sentences = pd.read_parquet(out / "tables" / "sentences.parquet")
+    assert set(sentences["document"]) <= set(documents["document"])
+    assert not sentences.duplicated(["document", "id"]).any()
+    errors = read_errors(out)
+    assert sorted(Path(e["file"]).name for e in errors) == sorted(bad)
+    assert {Path(e["file"]).name: e["error_type"] for e in errors}["killer.txt"] == "WorkerDiedError"
+    assert len(list((out / "documents").glob("*.jsonld"))) == len(good)
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "\x1b" not in summary and all(line.count("|") == 5 for line in summary.splitlines() if line.startswith("|"))
