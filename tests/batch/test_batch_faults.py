@@ -179,6 +179,9 @@ def test_a_named_pipe_is_not_called_a_folder_and_does_not_block_a_batch(tmp_path
 # --- worker processes end with their main process (item 4) -------------------------------------
 
 
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
@@ -235,6 +238,7 @@ def _kill_main_and_expect_workers_gone(main: subprocess.Popen, workers: set[int]
 
 
 @pytest.mark.slow
+@linux_only
 def test_batch_workers_end_when_the_main_process_is_killed(tmp_path):
     folder = tmp_path / "plans"
     write_plans(folder, [seed_text("003") + f"\n追記{i}。\n" for i in range(40)])
@@ -248,6 +252,7 @@ def test_batch_workers_end_when_the_main_process_is_killed(tmp_path):
 
 
 @pytest.mark.slow
+@linux_only
 def test_ingest_workers_end_when_the_main_process_is_killed(tmp_path):
     plan = tmp_path / "plan.txt"
     plan.write_text("\n".join(seed_text("003") for _ in range(20)), encoding="utf-8")
@@ -324,6 +329,7 @@ def _hostile_files(folder: Path, spare_text: str) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.slow
+@linux_only
 def test_two_hundred_files_with_hostile_ones_a_killed_worker_and_a_killed_run(kill_switch, tmp_path, monkeypatch):
     """Issue 16, "done when": 200 files, 10 of them hostile; one document kills its worker; the
     run's main process is killed with SIGKILL mid-way, then the run is resumed (the folder

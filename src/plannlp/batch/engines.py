@@ -9,7 +9,8 @@ them killed it: a local pool is broken as a whole (every document in flight fail
 whether or not that task was the cause. Those documents are *suspects*: each is run again on
 its own, one at a time (:func:`_run_pool`, :func:`_isolate_on_dask`). A suspect that kills its
 worker when it is alone is recorded failed (:class:`~plannlp.errors.WorkerDiedError`); the
-others are processed normally, and the run goes on with a new pool.
+others are processed normally. Locally, the pool that replaces a broken one runs the suspects
+first, one at a time, then the rest of the queue with every worker.
 """
 
 from __future__ import annotations
