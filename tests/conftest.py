@@ -37,3 +37,19 @@ def default_pipeline():
     from plannlp import load_pipeline
 
     return load_pipeline("default")
+
+
+def plan_slices(count: int, size: int = 300) -> list[str]:
+    """``count`` distinct short plan texts: runs of consecutive seed lines of about ``size``
+    characters each (real text, small enough for fast batch tests)."""
+    slices, chunk = [], []
+    for key in SEED_FILES:
+        for line in seed_text(key).splitlines():
+            chunk.append(line)
+            if sum(map(len, chunk)) >= size:
+                slices.append("\n".join(chunk) + "\n")
+                chunk = []
+    unique = list(dict.fromkeys(s for s in slices if s.strip()))
+    if len(unique) < count:
+        raise ValueError(f"the seeds give {len(unique)} slices of {size} characters, not {count}")
+    return unique[:count]

@@ -73,6 +73,17 @@ def test_a_bad_file_fails_in_one_line_and_leaves_no_output(runner, tmp_path):
     assert list(tmp_path.iterdir()) == [empty]
 
 
+def test_when_every_input_fails_it_says_that_nothing_was_written(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "x.jsonld"
+    result = runner.invoke(cli, ["ingest", str(empty), str(tmp_path / "missing.txt"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "wrote" not in result.stderr
+    assert f"nothing was written to {out}: every input failed (2 file(s), see above)" in result.stderr
+    assert not out.exists()
+
+
 def test_one_bad_file_among_good_ones_is_reported_and_the_rest_written(runner, tmp_path):
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj <<")

@@ -9,7 +9,26 @@ problem the user can act on.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+#: Characters shown escaped in messages: controls (newline, tab, ESC …), line and paragraph
+#: separators, undecodable bytes of a file name (lone surrogates) and the bidirectional
+#: overrides that make a name display as something else.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def printable(text: str) -> str:
+    """``text`` with the characters that would break a one-line message, a terminal or a
+    Markdown table shown as escapes (``\\n``, ``\\x1b``, ``\\udcff``); Japanese text,
+    including the full-width space, is left as it is."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if unicodedata.category(c) in _UNPRINTABLE_CATEGORIES or c in _BIDI_CONTROLS else c
+        for c in text)
 
 
 class PlanNLPError(Exception):
@@ -29,7 +48,7 @@ class PlanNLPError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         hint = f" {self.hint}" if self.hint else ""
-        return f"[{self.code}] {where}{self.message}{hint}"
+        return printable(f"[{self.code}] {where}{self.message}{hint}")
 
     def to_record(self) -> dict[str, str | None]:
         """A flat record for error logs (errors.jsonl)."""
@@ -137,6 +156,17 @@ class ValidationFailed(PlanNLPError):
 
 class KnowledgeBaseError(PlanNLPError):
     code = "E303"
+
+
+# --- the run itself (E5xx) ----------------------------------------------------------------
+
+
+class WorkerDiedError(PlanNLPError):
+    """A worker process stopped abruptly on a file, also when the file was run on its own."""
+
+    code = "E501"
+    hint = ("The other files were processed. Check this file (very large? damaged?); "
+            "`plannlp ingest FILE --workers 1` shows whether it fails on its own.")
 
 
 class UsageError(PlanNLPError):

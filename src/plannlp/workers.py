@@ -31,7 +31,12 @@ them too, before anything is sent back.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,9 +68,54 @@ StageRunner = Callable[[PlanDocument], PlanDocument]
 _WORKER_STAGES: dict[str, StageRunner] = {}
 
 
-def _start_worker(stages: Sequence[tuple[str, Any]]) -> None:
+#: How often a worker checks that the process that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def parent_watch_args() -> tuple[int, bool]:
+    """What :func:`stop_with_parent` needs, computed in the parent when it creates a pool: its
+    process id, and whether the kernel may signal the workers when the parent ends (only when
+    the pool is made by the main thread: Linux sends the signal when the *thread* that started
+    a child ends)."""
+    return os.getpid(), threading.current_thread() is threading.main_thread()
+
+
+def stop_with_parent(parent: int, kernel_signal: bool) -> None:
+    """End this worker process when its parent process ends, however it ends (SIGKILL gives
+    the parent no chance to stop its workers, which would otherwise live on, 0.5–1 GB each).
+
+    On Linux the kernel kills the worker at once (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); a
+    daemon thread also checks every :data:`PARENT_CHECK_SECONDS` that the parent is still
+    there (other systems, or a pool made outside the main thread).
+    """
+    if kernel_signal and sys.platform.startswith("linux"):
+        _set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before this worker could ask
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="plannlp-parent-watch",
+                     daemon=True).start()
+
+
+def _set_parent_death_signal(signum: int) -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl here: the watching thread does the work
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(stages: Sequence[tuple[str, Any]], parent: int, kernel_signal: bool) -> None:
     from .registry import get_stage
 
+    stop_with_parent(parent, kernel_signal)
     for name, settings in stages:
         _WORKER_STAGES[name] = get_stage(name).factory(settings)
 
@@ -162,7 +212,7 @@ class DocumentWorkers:
         self.min_pages = min_pages
         self._executor = ProcessPoolExecutor(
             max_workers=processes - 1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(list(stages),),
+            initializer=_start_worker, initargs=(list(stages), *parent_watch_args()),
         )
         self.broken = False  # a worker died or never started: documents run here
         # start the workers now (the executor starts them on the first task); where processes

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..model import DocumentMetadata
+from .ledger import file_key
 
 SUFFIXES = {".pdf", ".txt", ".md", ".text", ".markdown"}
 MANIFEST_COLUMNS = ("path", "municipality", "municipality_code", "title", "plan_type", "period", "previous_revision")
@@ -24,6 +25,17 @@ class WorkItem:
 def _period(text: str) -> tuple[int | None, int | None]:
     years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", text or "")]
     return (years[0], years[-1]) if years else (None, None)
+
+
+def _files_of(entry: str) -> list[Path]:
+    path = Path(entry)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if any(ch in entry for ch in "*?["):
+        return sorted(Path(p) for p in glob.glob(entry, recursive=True) if Path(p).is_file())
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"No such file or folder: {entry}. Check the path; nothing was processed.")
+    return [path]  # a file that cannot be read as a plan becomes a failure record
 
 
 def read_manifest(path: Path) -> list[WorkItem]:
@@ -50,21 +62,20 @@ def read_manifest(path: Path) -> list[WorkItem]:
 
 
 def collect(inputs: list[str], manifest: Path | None = None) -> list[WorkItem]:
-    """Work items in a stable order, each path once (manifest rows win for their metadata)."""
+    """Work items in a stable order, each file once however it is named (relative, absolute,
+    through a symlink: the first spelling is kept; manifest rows win for their metadata).
+
+    A folder or file named on the command line must exist (a :class:`UsageError` otherwise:
+    a mistyped path is not a failed plan); a manifest row naming a missing file becomes a
+    failed document.
+    """
     items: dict[str, WorkItem] = {}
     for entry in inputs:
-        path = Path(entry)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif any(ch in entry for ch in "*?["):
-            found = sorted(Path(p) for p in glob.glob(entry, recursive=True) if Path(p).is_file())
-        else:
-            found = [path]  # a missing file becomes a failure record, not a crash
-        for file in found:
-            items.setdefault(str(file), WorkItem(str(file)))
+        for file in _files_of(entry):
+            items.setdefault(file_key(str(file)), WorkItem(str(file)))
     if manifest is not None:
         for item in read_manifest(manifest):
-            items[item.path] = item
+            items[file_key(item.path)] = item
     if not items:
         raise UsageError("No input files found (give folders, files, globs or --manifest).")
     return list(items.values())

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..errors import printable
 from ..export.atomic import atomic_writer
 
 
-def write_summary(out: Path, summary, ledger: dict, tables: dict) -> None:
-    ok = [r for r in ledger.values() if r.get("status") == "ok"]
-    failed = [r for r in ledger.values() if r.get("status") == "failed"]
+def write_summary(out: Path, summary, documents: list[dict], failures: list[dict],
+                  duplicates: list[dict], tables: dict) -> None:
+    """summary.json and summary.md: this run, and what the folder holds after all runs."""
     data = {
         "this_run": summary.to_dict(),
-        "all_runs": {"documents_ok": len(ok), "documents_failed": len(failed),
-                     "pages": sum(r.get("pages", 0) for r in ok), "sentences": sum(r.get("sentences", 0) for r in ok)},
+        "all_runs": {"documents_ok": len(documents), "documents_failed": len(failures),
+                     "duplicates": len(duplicates),
+                     "pages": sum(r.get("pages", 0) for r in documents),
+                     "sentences": sum(r.get("sentences", 0) for r in documents)},
+        "duplicates": duplicates,
         "tables": {name: len(frame) for name, frame in tables.items()},
     }
     with atomic_writer(out / "summary.json") as handle:
@@ -22,19 +26,35 @@ def write_summary(out: Path, summary, ledger: dict, tables: dict) -> None:
     lines = [
         "# plannlp batch summary", "",
         f"- this run: {summary.processed} processed, {summary.skipped} skipped (already done), "
-        f"{summary.failed} failed, {summary.pages} pages in {summary.seconds:.1f} s "
-        f"({summary.pages_per_second:.1f} pages/s, engine {summary.engine}, {summary.workers} worker(s))",
-        f"- all runs in this folder: {len(ok)} documents ok, {len(failed)} failed",
+        f"{len(summary.duplicates)} duplicate(s), {summary.failed} failed, {summary.pages} pages in "
+        f"{summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s, engine {summary.engine}, "
+        f"{summary.workers} worker(s))",
+        f"- all runs in this folder: {len(documents)} documents ok, {len(failures)} failed, "
+        f"{len(duplicates)} duplicate(s)",
         "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()), "",
     ]
-    if failed:
+    if failures:
         lines += ["## Failures", "", "| file | stage | error | message |", "|---|---|---|---|"]
-        for record in failed:
-            error = record["error"]
-            lines.append(f"| {error['file']} | {error.get('stage')} | {error['error_type']} | "
-                         f"{error['message'].replace('|', '/')} |")
+        lines += [f"| {_cell(e['file'])} | {_cell(e.get('stage'))} | {_cell(e['error_type'])} | "
+                  f"{_cell(e['message'])} |" for e in failures]
+        lines.append("")
+    if duplicates:
+        lines += ["## Duplicates (same content as another file: one document row)", "",
+                  "| file | same content as |", "|---|---|"]
+        lines += [f"| {_cell(d['file'])} | {_cell(d['duplicate_of'])} |" for d in duplicates]
+        lines.append("")
+    if summary.removed:
+        lines += ["## Removed by this run (the file is gone: dropped from the tables)", ""]
+        lines += [f"- {_cell(path)}" for path in summary.removed]
+        lines.append("")
     with atomic_writer(out / "summary.md") as handle:
-        handle.write("\n".join(lines) + "\n")
+        handle.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _cell(value) -> str:
+    """A Markdown table cell: control characters escaped (a newline in a file name would end
+    the row), ``|`` replaced."""
+    return printable(str(value)).replace("|", "/")
 
 
 def write_chart(links, documents, path: Path) -> None:

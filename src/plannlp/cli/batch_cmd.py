@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import printable
 from . import WorkerCount
 
 
@@ -26,13 +27,14 @@ class Progress:
 
     def __call__(self, summary) -> None:
         done = summary.processed + summary.failed
-        remaining = self.total - summary.skipped - done
+        already = summary.skipped + len(summary.duplicates)
+        remaining = self.total - already - done
         rate = done / summary.seconds if summary.seconds else 0.0
         eta = remaining / rate if rate else 0.0
-        text = (f"done {done + summary.skipped}/{self.total} (skipped {summary.skipped}) failed {summary.failed} "
+        text = (f"done {done + already}/{self.total} (skipped {already}) failed {summary.failed} "
                 f"{summary.pages_per_second:.1f} pages/s ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}")
         if self.bar is not None:
-            self.bar.n = done + summary.skipped
+            self.bar.n = done + already
             self.bar.set_postfix_str(f"failed {summary.failed}, {summary.pages_per_second:.1f} pages/s")
             self.bar.refresh()
         elif time.monotonic() - self.last_logged > 2 or remaining == 0:
@@ -78,11 +80,26 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
                             pipeline_name=pipeline_name, progress=progress)
     finally:
         progress.close()
-    click.echo(
-        f"plannlp batch: {summary.processed} processed, {summary.skipped} skipped, {summary.failed} failed; "
-        f"{summary.pages} pages in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s) → {out_dir}",
-        err=True,
-    )
+    report(summary, Path(out_dir))
     if summary.failed:
-        click.echo(f"plannlp batch: {summary.failed} document(s) failed; see {Path(out_dir) / 'errors.jsonl'}", err=True)
         sys.exit(1)
+
+
+def report(summary, out: Path) -> None:
+    """The run's closing lines (file names with control characters shown escaped)."""
+    def shown(name: str = "") -> str:
+        return printable(str(out / name) if name else str(out))
+
+    lines = [f"{summary.processed} processed, {summary.skipped} skipped, {len(summary.duplicates)} "
+             f"duplicate(s), {summary.failed} failed; {summary.pages} pages in {summary.seconds:.1f} s "
+             f"({summary.pages_per_second:.1f} pages/s) → {shown()}"]
+    if summary.duplicates:
+        lines.append(f"{len(summary.duplicates)} file(s) have the same content as another and were "
+                     f"not processed again; listed in {shown('summary.md')}")
+    if summary.removed:
+        lines.append(f"{len(summary.removed)} file(s) of earlier runs are gone and were dropped from "
+                     f"the tables; listed in {shown('summary.md')}")
+    if summary.failed:
+        lines.append(f"{summary.failed} document(s) failed; see {shown('errors.jsonl')}")
+    for line in lines:
+        click.echo(f"plannlp batch: {line}", err=True)

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from ..errors import UsageError
+from ..errors import UsageError, printable
 from . import WorkerCount
 
 
@@ -64,21 +64,25 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
         if result.status == "ok":
             documents.append(result.document)
             for warning in result.document.warnings:
-                click.echo(f"plannlp: warning: {path}: {warning}", err=True)
+                click.echo(f"plannlp: warning: {printable(path)}: {printable(warning)}", err=True)
         else:
             failures.append(result)
             click.echo(f"plannlp: {result.error}", err=True)
 
     sharded = pipeline.workers.documents_sharded if pipeline.workers else 0
     pipeline.close()
-    if documents:
-        write_documents(documents, output, format=fmt)
+    if not documents:
+        target = f" to {printable(output)}" if output not in (None, "-") else ""
+        click.echo(f"plannlp: nothing was written{target}: every input failed "
+                   f"({len(failures)} file(s), see above).", err=True)
+        sys.exit(1)
+    write_documents(documents, output, format=fmt)
     if not quiet and output not in (None, "-"):
         sentences = sum(len(d.sentences) for d in documents)
         shared = f", {sharded} of them in {workers} processes" if sharded else ""
         click.echo(
             f"plannlp: wrote {len(documents)} document(s){shared}, {sentences} sentences to "
-            f"{output} ({fmt}) in {time.perf_counter() - started:.1f} s", err=True,
+            f"{printable(output)} ({fmt}) in {time.perf_counter() - started:.1f} s", err=True,
         )
     if failures:
         click.echo(f"plannlp: {len(failures)} of {len(inputs)} file(s) failed.", err=True)

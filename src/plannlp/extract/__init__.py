@@ -14,7 +14,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import CorruptPDFError, EmptyFileError, FileNotFound
+from ..errors import CorruptPDFError, EmptyFileError, FileNotFound, UnsupportedFormatError
 from ..model import DocumentMetadata, Page, PlanDocument, Source
 from .pdf import PageReader, extract_pdf
 from .settings import ExtractSettings
@@ -40,8 +40,12 @@ def read_source(source: str | Path | bytes, name: str | None = None) -> tuple[by
     path = Path(source)
     if not path.exists():
         raise FileNotFound("No such file.", path=path)
-    if not path.is_file():
+    if path.is_dir():
         raise FileNotFound("This is a folder, not a file.", path=path)
+    if not path.is_file():
+        raise UnsupportedFormatError(
+            "This is not a regular file but a named pipe (FIFO), socket or device.", path=path,
+            hint="Give plannlp the plan's PDF or text file itself (or '-' to read standard input).")
     try:
         return path.read_bytes(), str(path), name or path.name
     except PermissionError as e:

@@ -50,6 +50,27 @@ def split_sentences(line: str) -> list[tuple[int, int]]:
     return [_strip(line, a, b) for a, b in spans if line[a:b].strip()]
 
 
+def cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` as spans of at most ``limit`` characters (surrounding spaces
+    excluded, blank pieces left out): cut after the last 、, space or tab of each window
+    (when it is past the window's first quarter), else at the limit.
+
+    Every sentence kind goes through this (a run-on line without 。, a table row, a footnote
+    or a heading of a million characters), so no later stage sees a longer text.
+    """
+    if end - start <= limit:
+        return [(start, end)]
+    pieces, a = [], start
+    while end - a > limit:
+        window = text[a:a + limit]
+        cut = max(window.rfind("、"), window.rfind(" "), window.rfind("\t"))
+        b = a + (cut + 1 if cut > limit // 4 else limit)
+        pieces.append((a, b))
+        a = b
+    pieces.append((a, end))
+    return [_strip(text, x, y) for x, y in pieces if text[x:y].strip()]
+
+
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
     while start < end and line[start].isspace():
         start += 1

@@ -12,6 +12,10 @@ kind           what
 ``prose``      running text, split on 。！？ outside brackets
 =============  ======================================================================
 
+Every sentence, whatever its kind, is at most ``max_sentence_chars`` (400) long: a longer one
+is cut into several of the same kind, so a hostile line (a million-character table row) never
+reaches the tokenizers whole.
+
 A sentence's span excludes surrounding spaces and the bullet marker (``- ・佐久市…`` gives
 ``佐久市…``), so ``doc.text[s.start:s.end] == s.text`` always holds.
 """
@@ -22,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..japanese.markers import BULLET, FOOTNOTE, MARKDOWN_BULLET
-from ..japanese.sentences import split_sentences
+from ..japanese.sentences import cut_long, split_sentences
 from ..model import PlanDocument, Section, Sentence, SentenceKind, innermost_section
 from ..registry import register_stage
 
@@ -30,7 +34,8 @@ from ..registry import register_stage
 @dataclass(frozen=True)
 class SegmentSettings:
     max_sentence_chars: int = 400
-    """A "sentence" longer than this (a run-on table or list without 。) is cut at 、 or spaces."""
+    """A sentence of any kind longer than this (a run-on list without 。, a long table row,
+    footnote or heading) is cut at 、, spaces or tabs (:func:`~plannlp.japanese.sentences.cut_long`)."""
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -48,18 +53,22 @@ def _end_before_spaces(text: str, end: int) -> int:
     return end
 
 
-def _cut_long(start: int, end: int, text: str, limit: int) -> list[tuple[int, int]]:
-    if end - start <= limit:
-        return [(start, end)]
-    pieces, a = [], start
-    while end - a > limit:
-        window = text[a:a + limit]
-        cut = max(window.rfind("、"), window.rfind(" "), window.rfind("\t"))
-        b = a + (cut + 1 if cut > limit // 4 else limit)
-        pieces.append((a, b))
-        a = b
-    pieces.append((a, end))
-    return [(x, y) for x, y in pieces if text[x:y].strip()]
+def _line_sentences(text: str, line_start: int, line: str, heading_end: int | None
+                    ) -> list[tuple[int, int, SentenceKind]]:
+    """The sentences of one line (spans of ``text``), before any is cut to the length limit."""
+    indent = len(line) - len(line.lstrip())
+    if heading_end is not None:
+        end = _end_before_spaces(text, heading_end) if heading_end <= len(text) else heading_end
+        return [(line_start + indent, end, "heading")]
+    if "\t" in line:
+        return [(line_start + indent, line_start + len(line.rstrip()), "table_row")]
+    marker = FOOTNOTE.match(line)
+    if marker and marker.end() < len(line):
+        return [(line_start + indent, line_start + len(line.rstrip()), "footnote")]
+    marker = BULLET.match(line) or MARKDOWN_BULLET.match(line)
+    kind: SentenceKind = "bullet" if marker else "prose"
+    offset = line_start + (marker.end() if marker else 0)
+    return [(offset + a, offset + b, kind) for a, b in split_sentences(line[offset - line_start:])]
 
 
 def segment_text(text: str, sections: tuple[Section, ...], settings: SegmentSettings) -> tuple[Sentence, ...]:
@@ -75,28 +84,9 @@ def segment_text(text: str, sections: tuple[Section, ...], settings: SegmentSett
         if not line.strip():
             continue
         if line_start in heading_starts:
-            end = heading_ends[line_start]
-            skip_until = end
-            a, b = line_start + (len(line) - len(line.lstrip())), end
-            spans.append((a, _end_before_spaces(text, b) if b <= len(text) else b, "heading"))
-            continue
-        if "\t" in line:
-            stripped = line.strip()
-            a = line_start + line.index(stripped[0])
-            spans.append((a, a + len(stripped), "table_row"))
-            continue
-        marker = FOOTNOTE.match(line)
-        if marker and marker.end() < len(line):
-            a = line_start + (len(line) - len(line.lstrip()))
-            spans.append((a, line_start + len(line.rstrip()), "footnote"))
-            continue
-        marker = BULLET.match(line) or MARKDOWN_BULLET.match(line)
-        kind: SentenceKind = "bullet" if marker else "prose"
-        offset = marker.end() if marker else 0
-        for a, b in split_sentences(line[offset:]):
-            for x, y in _cut_long(line_start + offset + a, line_start + offset + b, text,
-                                  settings.max_sentence_chars):
-                spans.append((x, y, kind))
+            skip_until = heading_ends[line_start]
+        for a, b, kind in _line_sentences(text, line_start, line, heading_ends.get(line_start)):
+            spans.extend((x, y, kind) for x, y in cut_long(text, a, b, settings.max_sentence_chars))
     sentences = []
     for index, (a, b, kind) in enumerate(spans):
         sentences.append(Sentence(

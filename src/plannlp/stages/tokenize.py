@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, chain, repeat
 
 from ..errors import MissingDependencyError
+from ..japanese.sentences import cut_long
 from ..model import PlanDocument, Token
 from ..registry import register_stage
 
@@ -33,6 +34,12 @@ class TokenizeSettings:
 _NODE_FORMAT = r"%pS\\t%m\\t%f[7]\\t%F-[0,1]\\t%f[5]\\t"
 _UNKNOWN_FORMAT = r"%pS\\t%m\\t%m\\t%F-[0,1]\\t%f[5]\\t"
 _FIELDS = 5
+#: The longest text given to MeCab or Sudachi in one call; a longer one is analysed in pieces
+#: (:meth:`Morphology.tokens_of`). Segmentation already cuts every sentence to 400
+#: characters; this guards the analysers themselves: Sudachi refuses more than 49,149 bytes
+#: ("Input is too long"; a character is up to 4 bytes in UTF-8) and MeCab crashes the
+#: process (a segmentation fault) on a tab-separated line of about 800,000 characters.
+MAX_ANALYSED_CHARS = 4096
 
 
 class Morphology:
@@ -69,9 +76,22 @@ class Morphology:
         on one text after the other: each keeps its dictionary in the CPU caches, which makes
         the two analyses of a long document about 1.4 times as fast.
         """
+        if any(len(text) > MAX_ANALYSED_CHARS for text in texts):
+            return self._tokens_of_pieces(texts, offsets)
         parsed = [self._tagger.parse(text) for text in texts]
         normalized = [self.normalized_forms(text) for text in texts]
         return [self._read(*args) for args in zip(texts, offsets, parsed, normalized, strict=True)]
+
+    def _tokens_of_pieces(self, texts: Sequence[str], offsets: Sequence[int]
+                          ) -> list[tuple[Token, ...]]:
+        """:meth:`tokens_of` with every text longer than :data:`MAX_ANALYSED_CHARS` analysed
+        in pieces of at most that length (cut like long sentences), their tokens joined."""
+        pieces = [cut_long(text, 0, len(text), MAX_ANALYSED_CHARS) for text in texts]
+        flat = [(text[a:b], offset + a)
+                for text, offset, spans in zip(texts, offsets, pieces, strict=True)
+                for a, b in spans]
+        tokens = iter(self.tokens_of([t for t, _ in flat], [o for _, o in flat]))
+        return [tuple(chain.from_iterable(next(tokens) for _ in spans)) for spans in pieces]
 
     def _read(self, text: str, offset: int, parsed: str, normalized: dict[tuple[int, int], str]
               ) -> tuple[Token, ...]:
