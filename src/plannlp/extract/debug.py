@@ -23,9 +23,22 @@ FURNITURE_COLOUR = (127, 127, 127)
 SCALE = 1.5
 
 
+def _page_box(item: Block | TextLine) -> tuple[float, float, float, float]:
+    """The item's box on the page (a 縦書き page's blocks are laid out in turned coordinates;
+    their lines keep their page boxes)."""
+    if isinstance(item, TextLine):
+        return item.page_box
+    if not item.lines:
+        return item.x0, item.y0, item.x1, item.y1
+    boxes = [line.page_box for line in item.lines]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
 def _box(item: Block | TextLine, height: float) -> tuple[float, float, float, float]:
     """PDF coordinates (origin bottom-left) to image pixels (origin top-left)."""
-    return (item.x0 * SCALE, (height - item.y1) * SCALE, item.x1 * SCALE, (height - item.y0) * SCALE)
+    x0, y0, x1, y1 = _page_box(item)
+    return (x0 * SCALE, (height - y1) * SCALE, x1 * SCALE, (height - y0) * SCALE)
 
 
 def draw_page(pdf, number: int, page: ReadPage):
@@ -46,7 +59,8 @@ def draw_page(pdf, number: int, page: ReadPage):
         x0, y0, x1, y1 = _box(block, height)
         draw.rectangle((x0, y0, x1, y1), outline=colour, width=2)
         draw.text((x0 + 2, y0 + 1), str(order), fill=colour)
-        if block.right is not None:
+        turned = any(line.source_box for line in block.lines)
+        if block.right is not None and not turned:
             x = block.right * SCALE
             for y in range(int(y0), int(y1), 6):
                 draw.line((x, y, x, y + 3), fill=colour)
