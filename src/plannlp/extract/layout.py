@@ -158,6 +158,7 @@ class PageLayout:
     lines: tuple[TextLine, ...]
     tables: tuple[Block, ...] = ()
     vertical: bool = False
+    unmapped: float = 0.0  # share of the runs whose first character has no Unicode map
 
 
 @dataclass(slots=True)

@@ -54,6 +54,14 @@ TABLE_MIN_ROWS = 2
 #: A page whose non-blank characters are more than this share unreadable (U+FFFD, private-use
 #: or control characters: glyphs of a font without a Unicode map) has no usable text layer.
 MAX_UNREADABLE_SHARE = 0.5
+#: A page on which more than this share of the text runs start with a character that has no
+#: Unicode map (PDFium's FPDFText_HasUnicodeMapError: a font without ToUnicode, its glyph codes
+#: read as control and accented Latin characters) ...
+MAX_UNMAPPED_SHARE = 0.1
+#: ... and less than this share of whose characters are Japanese has no usable text layer
+#: (a symbol font's bullets have no map either, on pages of readable text).
+MIN_JAPANESE_SHARE = 0.2
+_JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 #: At most this many page numbers are listed in the "no text layer" warning.
 MAX_PAGES_LISTED = 20
 #: Where PDFium looks for fonts on Linux when it is given no font folders (its own list; folders
@@ -199,6 +207,8 @@ class _CharBoxes:
         self._name = ctypes.create_string_buffer(96)
         self._flags = ctypes.c_int()
         self._fonts: dict[int | None, tuple[str, bool]] = {}
+        self.runs = 0  # runs read, and how many start with a character without a Unicode map
+        self.unmapped = 0
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         self._get_box(self._address, index, self._rect_ref)
@@ -268,6 +278,8 @@ def _text_line(text: str, first, last, boxes: _CharBoxes, first_index: int) -> T
     # the font size (boxes' heights follow the glyphs in some producers' PDFs; LibreOffice)
     size = boxes.font_size(first_index)
     font, bold = boxes.font(first_index)
+    boxes.runs += 1
+    boxes.unmapped += bool(boxes._c.FPDFText_HasUnicodeMapError(boxes._raw, first_index))
     return TextLine(text, x0, y0, x1, y1, max(size, 0.1), bold, vertical, font=font)
 
 
@@ -306,7 +318,7 @@ def page_layout(page) -> PageLayout:
     finally:
         textpage.close()
     width, height = page.get_size()
-    return PageLayout(width, height, tuple(lines))
+    return PageLayout(width, height, tuple(lines), unmapped=boxes.unmapped / max(boxes.runs, 1))
 
 
 # --- where the tables are ------------------------------------------------------------------
@@ -485,13 +497,20 @@ def locate_table(table: Table, raw_text: str, pages: list[Page]) -> Table:
 # --- the whole document --------------------------------------------------------------------
 
 
-def _no_text_warning(empty_pages: list[int]) -> str:
+def is_glyph_garbage(page: PageLayout) -> bool:
+    """Whether the page's text is glyph codes rather than characters (see the constants)."""
+    if not page.lines or page.unmapped <= MAX_UNMAPPED_SHARE:
+        return False
+    chars = "".join("".join(line.text for line in page.lines).split())
+    return len(_JAPANESE.findall(chars)) < MIN_JAPANESE_SHARE * max(len(chars), 1)
+
+
+def _no_text_warning(empty_pages: list[int], garbled: list[int]) -> str:
     listed = ", ".join(map(str, empty_pages[:MAX_PAGES_LISTED]))
     more = " …" if len(empty_pages) > MAX_PAGES_LISTED else ""
-    return (
-        f"{len(empty_pages)} page(s) have no text layer (scanned? OCR needed): "
-        f"page {listed}{more}."
-    )
+    why = ("scanned, or fonts without a Unicode map whose glyph codes were left out; OCR needed"
+           if garbled else "scanned? OCR needed")
+    return f"{len(empty_pages)} page(s) have no text layer ({why}): page {listed}{more}."
 
 
 @dataclass(frozen=True)
@@ -578,22 +597,25 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
     finally:
         pdf.close()
 
-    found_tables = tables_on(data, [n for n, read in enumerate(reads, start=1) if read.ruled])
-    laid_out = layout.document_text(_with_tables([read.layout for read in reads], found_tables))
+    garbled = [n for n, read in enumerate(reads, start=1) if is_glyph_garbage(read.layout)]
+    empty_pages = [n for n, read in enumerate(reads, start=1)
+                   if n in garbled or not has_usable_text(
+                       "".join(line.text for line in read.layout.lines), settings.min_chars_per_page)]
+    if len(empty_pages) == limit:
+        what = ("a readable text layer (its fonts have no Unicode map: the text is glyph codes, "
+                "not characters)" if garbled else "a text layer (an image-only or scanned PDF)")
+        raise NeedsOCRError(f"None of its {limit} page(s) has {what}.", path=path)
+    layouts = [replace(read.layout, lines=()) if n in garbled else read.layout
+               for n, read in enumerate(reads, start=1)]  # glyph codes are not text: left out
+    found_tables = tables_on(data, [n for n, read in enumerate(reads, start=1)
+                                    if read.ruled and n not in garbled])
+    laid_out = layout.document_text(_with_tables(layouts, found_tables))
     pages: list[Page] = []
     offset = 0
     for number, page_text in enumerate(laid_out.pages, start=1):
         pages.append(Page(number, offset, offset + len(page_text)))
         offset += len(page_text) + 1  # the "\f" between pages
-    empty_pages = [n for n, read in enumerate(reads, start=1)
-                   if not has_usable_text("".join(line.text for line in read.layout.lines),
-                                          settings.min_chars_per_page)]
-    if len(empty_pages) == limit:
-        raise NeedsOCRError(
-            f"None of its {limit} page(s) has a text layer (an image-only or scanned PDF).",
-            path=path,
-        )
-    warnings = [_no_text_warning(empty_pages)] if empty_pages else []
+    warnings = [_no_text_warning(empty_pages, garbled)] if empty_pages else []
     if limit < count:
         warnings.append(f"Only the first {limit} of {count} pages were read (max_pages).")
     text = "\f".join(laid_out.pages)
