@@ -300,7 +300,7 @@ def is_vertical_stack(block: Block) -> bool:
     lines = block.lines
     if len(lines) < VERTICAL_MIN_CHARS or any(len(line.text) > 2 for line in lines):
         return False
-    return all(_x_overlap(a, b) > 0 for a, b in zip(lines, lines[1:]))
+    return all(_x_overlap(a, b) > 0 for a, b in zip(lines, lines[1:], strict=False))
 
 
 def vertical_as_line(block: Block) -> Block:

@@ -14,12 +14,9 @@ period), leaving values given by the caller untouched.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 
 from ..japanese.dates import parse_period
 from ..japanese.headings import (
@@ -30,7 +27,7 @@ from ..japanese.headings import (
 )
 from ..model import DocumentMetadata, PlanDocument, Role, Section
 from ..registry import register_stage
-from ..resources import data_path
+from .places import code_of, find_municipality
 
 
 @dataclass(frozen=True)
@@ -131,13 +128,12 @@ def build_sections(text: str, settings: StructureSettings) -> tuple[Section, ...
 
 # --- metadata ----------------------------------------------------------------------------------
 
-_MUNICIPALITY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}[市町村])")
-_GENERIC_PLACES = {"本市", "各市", "全市", "他市", "同市", "当市", "近隣市", "市町村", "都市", "大都市", "各市町村"}
 _TITLE_PREFIX = re.compile(r"^(?:[（(]\d+[）)]|\d+\s)\s*")
 _PLAN_TYPES = ("総合計画", "基本計画", "基本構想", "実施計画", "総合戦略", "計画")
 
 
-def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureSettings) -> DocumentMetadata:
+def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureSettings,
+                  file_name: str | None = None) -> DocumentMetadata:
     first_lines = []
     for line in text.split("\n")[: settings.metadata_lines]:
         if "。" in line:
@@ -150,30 +146,22 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         if "計画" in line and len(line) <= 40 and section_role_title(line) is None
     ]
     title = " ".join(dict.fromkeys(title_lines[:2])) or (sections[0].title if sections else None)
-    counts = Counter(_MUNICIPALITY.findall(text))
-    for generic in _GENERIC_PLACES:
-        counts.pop(generic, None)
-    municipality = counts.most_common(1)[0][0] if counts else None
+    municipality, code = find_municipality(text, title, file_name)
     plan_type = next((t for t in _PLAN_TYPES if title and t in title), None)
     period = parse_period(cover)
     if period is None:
         period = _stated_period(text, title)
     return DocumentMetadata(
-        title=title, municipality=municipality, municipality_code=municipality_code(municipality),
+        title=title, municipality=municipality, municipality_code=code,
         plan_type=plan_type,
         period_start=period[0] if period else None, period_end=period[1] if period else None,
     )
 
 
-@cache
-def _known_codes() -> dict[str, str]:
-    with data_path("municipalities.tsv").open(encoding="utf-8") as handle:
-        return {row["municipality"]: row["code"] for row in csv.DictReader(handle, delimiter="\t")}
-
-
-def municipality_code(name: str | None) -> str | None:
-    """The 全国地方公共団体コード of a municipality in the bundled table (a few, for now)."""
-    return _known_codes().get(name) if name else None
+def municipality_code(name: str | None, text: str = "") -> str | None:
+    """The 全国地方公共団体コード of a municipality (every municipality of Japan is known; see
+    :mod:`plannlp.stages.places`)."""
+    return code_of(name, text)
 
 
 def code_check_digit(code5: str) -> int:
@@ -204,7 +192,7 @@ def _fill(found: DocumentMetadata, given: DocumentMetadata) -> DocumentMetadata:
 def make_structure(settings: StructureSettings) -> Callable[[PlanDocument], PlanDocument]:
     def structure(doc: PlanDocument) -> PlanDocument:
         sections = build_sections(doc.text, settings)
-        metadata = _fill(find_metadata(doc.text, sections, settings), doc.metadata)
+        metadata = _fill(find_metadata(doc.text, sections, settings, doc.source.name), doc.metadata)
         return replace(doc, sections=sections, metadata=metadata)
 
     return structure
