@@ -143,3 +143,19 @@ def test_workers_auto_is_the_cpus_available_up_to_the_limit():
     assert WorkerCount().convert("auto", None, None) == available_cpus()
     assert WorkerCount(auto_limit=1).convert("AUTO", None, None) == 1
     assert WorkerCount(auto_limit=4).convert("3", None, None) == 3
+
+
+def test_info_prints_versions_models_and_their_figures():
+    from click.testing import CliRunner
+
+    from plannlp.cli import cli
+
+    result = CliRunner().invoke(cli, ["info"])
+    assert result.exit_code == 0, result.output
+    import json
+    from pathlib import Path
+
+    role = json.loads((Path(__file__).resolve().parents[1] / "models" / "role" / "meta.json").read_text())
+    assert f"role {role['version']}" in result.output
+    assert "macro-F1 over achievement/issue/measure 0." in result.output
+    assert "fugashi " in result.output and "unidic-lite " in result.output

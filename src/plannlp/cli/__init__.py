@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "batch": ("plannlp.cli.batch_cmd", "batch", "Process many plans in parallel, resumably, into tables."),
     "train": ("plannlp.cli.train_cmd", "train", "Train the role and SDG classifiers from corpora/."),
     "evaluate": ("plannlp.cli.train_cmd", "evaluate", "Evaluate the classifiers on held-out municipalities."),
+    "info": ("plannlp.cli.info_cmd", "info", "Versions of plannlp, its models (with their figures), dictionaries, extras."),
     "corpus": ("plannlp.cli.corpus_cmd", "corpus", "Counts, agreement, checks and folds of the labelled corpus."),
     "validate": ("plannlp.cli.kb_cmd", "validate", "Check a JSON-LD file against the SHACL shapes."),
     "kb": ("plannlp.cli.kb_cmd", "kb", "Load, query and push the plan knowledge base (SPARQL)."),
