@@ -182,14 +182,24 @@ def _page_text(page) -> str:
 
 
 @cache
-def _loose_char_box():
-    """``FPDFText_GetLooseCharBox`` as a plain ctypes prototype (a third of the call cost of
-    pypdfium2's wrapper, which converts its handle arguments on every call)."""
+def _plain_functions():
+    """PDFium's per-character functions as plain ctypes prototypes over addresses (a third
+    of the call cost of pypdfium2's wrappers, which convert their handle arguments on every
+    call): loose box, text object, its font, font size, unicode-map error."""
     import pypdfium2.raw as pdfium_c
 
-    void_p = ctypes.c_void_p
-    prototype = ctypes.CFUNCTYPE(ctypes.c_int, void_p, ctypes.c_int, void_p)
-    return prototype(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, void_p).value)
+    void_p, c_int = ctypes.c_void_p, ctypes.c_int
+
+    def plain(function, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, void_p).value)
+
+    return (
+        plain(pdfium_c.FPDFText_GetLooseCharBox, c_int, void_p, c_int, void_p),
+        plain(pdfium_c.FPDFText_GetTextObject, void_p, void_p, c_int),
+        plain(pdfium_c.FPDFTextObj_GetFont, void_p, void_p),
+        plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, void_p, c_int),
+        plain(pdfium_c.FPDFText_HasUnicodeMapError, c_int, void_p, c_int),
+    )
 
 
 class _CharBoxes:
@@ -203,7 +213,8 @@ class _CharBoxes:
         self._address = ctypes.cast(textpage_raw, ctypes.c_void_p).value
         self._rect = pdfium_c.FS_RECTF()
         self._rect_ref = ctypes.byref(self._rect)
-        self._get_box = _loose_char_box()
+        (self._get_box, self._get_object, self._get_font, self._get_size,
+         self._map_error) = _plain_functions()
         self._name = ctypes.create_string_buffer(96)
         self._flags = ctypes.c_int()
         self._fonts: dict[int | None, tuple[str, bool]] = {}
@@ -216,14 +227,17 @@ class _CharBoxes:
         return r.left, r.bottom, r.right, r.top
 
     def font_size(self, index: int) -> float:
-        return self._c.FPDFText_GetFontSize(self._raw, index)
+        return self._get_size(self._address, index)
+
+    def unmapped_char(self, index: int) -> bool:
+        return bool(self._map_error(self._address, index))
 
     def font(self, index: int) -> tuple[str, bool]:
         """The character's font name (without a subset prefix) and whether it is bold (by
         weight, name or ForceBold flag); asked once per font a page uses."""
         c = self._c
-        font = c.FPDFTextObj_GetFont(c.FPDFText_GetTextObject(self._raw, index))
-        key = ctypes.cast(font, ctypes.c_void_p).value
+        text_object = self._get_object(self._address, index)
+        key = self._get_font(text_object) if text_object else None
         known = self._fonts.get(key)
         if known is None:
             c.FPDFText_GetFontInfo(self._raw, index, self._name, len(self._name), self._flags)
@@ -279,7 +293,7 @@ def _text_line(text: str, first, last, boxes: _CharBoxes, first_index: int) -> T
     size = boxes.font_size(first_index)
     font, bold = boxes.font(first_index)
     boxes.runs += 1
-    boxes.unmapped += bool(boxes._c.FPDFText_HasUnicodeMapError(boxes._raw, first_index))
+    boxes.unmapped += boxes.unmapped_char(first_index)
     return TextLine(text, x0, y0, x1, y1, max(size, 0.1), bold, vertical, font=font)
 
 
