@@ -44,7 +44,7 @@ from .corpus import DEV_FOLDS, N_FOLDS, read_folds, read_sdg_corpus
 from .metrics import micro_prf
 
 MODEL_NAME = "sdg"
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "2.1"
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 MIN_POSITIVES_FOR_OWN_THRESHOLD = 10
 DEFAULT_C = 3.0
