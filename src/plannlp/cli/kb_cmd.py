@@ -58,9 +58,11 @@ def _print(result, fmt: str) -> None:
         click.echo(json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
                               ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from ..export.csv_cells import safe_row
+
         writer = csv.writer(sys.stdout)
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
+        writer.writerow(safe_row(result.columns))
+        writer.writerows(safe_row(row) for row in result.rows)
     else:
         widths = [min(60, max([len(c)] + [len(r[i] or "") for r in result.rows])) for i, c in enumerate(result.columns)]
         click.echo("  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)))

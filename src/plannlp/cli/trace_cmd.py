@@ -76,7 +76,8 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
             parts.append(to_csv(result))
     text = "\n".join(parts)
     if output:
-        with atomic_writer(output, newline="") as handle:
+        # CSV: UTF-8 with BOM, like every CSV plannlp writes, so that Excel reads Japanese
+        with atomic_writer(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
             handle.write(text)
         click.echo(f"plannlp: trace of {len(files)} plan(s) written to {output} ({fmt})", err=True)
     else:
