@@ -305,22 +305,12 @@ def from_jsonld(data: dict[str, Any]) -> PlanDocument:
                         indicators=tuple(indicators))
 
 
-def read_jsonld_file(path, error: type) -> dict[str, Any]:
-    """Read a JSON-LD file; a missing or malformed file raises ``error`` (a PlanNLPError type)."""
-    from pathlib import Path
-
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise error("No such file.", path=path) from e
-    except json.JSONDecodeError as e:
-        raise error(f"The file is not JSON (line {e.lineno}: {e.msg}).", path=path) from e
-
-
 def offline_document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
-    """A PyLD document loader that serves only the packaged context and refuses the network."""
-    from ..errors import PlanNLPError
+    """A PyLD document loader that serves only the packaged context and refuses anything else
+    (web addresses, ``file://``, relative paths): :class:`~plannlp.errors.RemoteDocumentRefused`."""
+    from ..errors import RemoteDocumentRefused
 
     if url == CONTEXT_URL:
         return {"contextUrl": None, "documentUrl": url, "document": {"@context": context()}}
-    raise PlanNLPError(f"plannlp does not fetch remote JSON-LD documents ({url}).")
+    raise RemoteDocumentRefused(f"The JSON-LD asks for the context {url}; plannlp does not fetch "
+                                "contexts from the web or from files.")
