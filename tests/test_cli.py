@@ -132,3 +132,12 @@ def test_workers_auto_is_the_cpus_available_up_to_the_limit():
     assert WorkerCount().convert("auto", None, None) == available_cpus()
     assert WorkerCount(auto_limit=1).convert("AUTO", None, None) == 1
     assert WorkerCount(auto_limit=4).convert("3", None, None) == 3
+
+
+@pytest.mark.parametrize("command", [["train", "--only", "sdg"], ["evaluate", "--only", "sdg"]])
+def test_train_and_evaluate_outside_the_repository_say_where_the_corpus_is(runner, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2
+    assert "No labelled corpus in 'corpora'" in result.output and "--corpus" in result.output
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
