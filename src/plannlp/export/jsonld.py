@@ -13,6 +13,7 @@ The vocabulary is documented in docs/vocabulary.md.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -68,11 +69,21 @@ def _value(value: IndicatorValue, iri: str) -> dict[str, Any]:
 def _municipality_node(meta: DocumentMetadata) -> dict[str, Any] | None:
     if not meta.municipality:
         return None
-    key = meta.municipality_code or meta.municipality
+    key = meta.municipality_code or iri_segment(meta.municipality)
     node: dict[str, Any] = {"id": f"{BASE}municipality/{key}", "type": "Municipality", "name": meta.municipality}
     if meta.municipality_code:
         node["municipalityCode"] = meta.municipality_code
     return node
+
+
+#: Characters an IRI may not hold, or that would change its structure (RFC 3987; ``/ ? #``).
+_NOT_IN_IRI_SEGMENT = re.compile(r'[\x00-\x20<>"{}|\\^`/?#%\x7f-\x9f]')
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as one IRI path segment: Japanese stays as it is, characters an IRI cannot
+    hold (spaces, ``<>"{}|\\^```, controls) and ``/ ? # %`` are percent-encoded."""
+    return _NOT_IN_IRI_SEGMENT.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
 
 
 def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
