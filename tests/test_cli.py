@@ -159,3 +159,12 @@ def test_info_prints_versions_models_and_their_figures():
     assert f"role {role['version']}" in result.output
     assert "macro-F1 over achievement/issue/measure 0." in result.output
     assert "fugashi " in result.output and "unidic-lite " in result.output
+
+
+@pytest.mark.parametrize("command", [["train", "--only", "sdg"], ["evaluate", "--only", "sdg"]])
+def test_train_and_evaluate_outside_the_repository_say_where_the_corpus_is(runner, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2
+    assert "No labelled corpus in 'corpora'" in result.output and "--corpus" in result.output
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ problem the user can act on.
 
 from __future__ import annotations
 
+import errno
 import unicodedata
 from pathlib import Path
 
@@ -111,6 +112,21 @@ class NoTextError(InputError):
     hint = "No Japanese plan text was found after cleanup; check that this is a plan document."
 
 
+class InputTooLargeError(InputError):
+    """A text file above ``[extract] max_text_mb`` (its analysis would need many times its size in memory)."""
+
+    code = "E110"
+    hint = ("Split the file into parts (one per chapter), or raise the limit: `max_text_mb = N` "
+            "under [extract] in a pipeline file, or `plannlp ingest --max-text-mb N`.")
+
+
+class ReadFailedError(InputError):
+    """The operating system could not read the file (an I/O error: a failing disk, a network drive gone)."""
+
+    code = "E111"
+    hint = "Copy the file to a local disk and try again; if that fails too, the disk or the copy is damaged."
+
+
 # --- configuration and models (E2xx) ------------------------------------------------------
 
 
@@ -143,11 +159,50 @@ class MissingDependencyError(PlanNLPError):
         )
 
 
+class SchedulerUnreachableError(PlanNLPError):
+    """``plannlp batch --engine dask --scheduler ADDRESS``: nothing answers at ADDRESS."""
+
+    code = "E206"
+    hint = ("Check the address (tcp://HOST:8786) and that `dask scheduler` runs there and its port "
+            "is open; or leave out --scheduler to start a local cluster.")
+
+
 # --- outputs, validation, knowledge base (E3xx) -------------------------------------------
 
 
 class OutputError(PlanNLPError):
     code = "E301"
+
+
+#: What the operating system's errors mean for a planning-department user.
+OS_ERROR_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is larger than this disk allows",
+    errno.EROFS: "the disk or folder is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "input/output error (a failing disk, or a network drive or USB stick gone)",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """The plain-words reason of an OSError (its ``strerror`` when none is known)."""
+    return OS_ERROR_REASONS.get(error.errno, error.strerror or str(error))
+
+
+def write_failed(path: str | Path | None, error: OSError) -> OutputError:
+    """The error for an output that could not be written (disk full, read-only, I/O error)."""
+    return OutputError(f"Cannot write the output: {os_error_reason(error)}.", path=path,
+                       hint="Free some space or write to another folder, then run the command again.")
+
+
+class RemoteDocumentRefused(PlanNLPError):
+    """A JSON-LD file asks for a context plannlp does not bundle (a web address or a file://)."""
+
+    code = "E304"
+    hint = ("plannlp reads only its own bundled context (https://w3id.org/plannlp/context.jsonld) "
+            "and fetches nothing; write the file with plannlp, or embed the context in it.")
 
 
 class ValidationFailed(PlanNLPError):
@@ -156,6 +211,12 @@ class ValidationFailed(PlanNLPError):
 
 class KnowledgeBaseError(PlanNLPError):
     code = "E303"
+
+
+class EndpointError(KnowledgeBaseError):
+    """A SPARQL server that refuses, cannot be reached or does not answer in time."""
+
+    code = "E305"
 
 
 # --- the run itself (E5xx) ----------------------------------------------------------------
@@ -172,3 +233,11 @@ class WorkerDiedError(PlanNLPError):
 class UsageError(PlanNLPError):
     code = "E400"
     exit_code = 2
+
+
+class MunicipalityCodeError(UsageError):
+    """A 全国地方公共団体コード that is not 5 digits, or 6 digits with a right check digit."""
+
+    code = "E401"
+    hint = ("A municipality code is the 6-digit 全国地方公共団体コード with its check digit "
+            "(e.g. 202177 for 佐久市) or its first 5 digits (20217).")

@@ -86,17 +86,47 @@ class Table:
     end: int | None = None
 
 
+_CODE_WEIGHTS = (6, 5, 4, 3, 2)
+
+
+def municipality_check_digit(first_five: str) -> str:
+    """The check digit of a 全国地方公共団体コード (総務省): the 5 digits times 6, 5, 4, 3, 2,
+    summed; the last digit of ``11 - (sum mod 11)`` (佐久市: 20217 → 202177)."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_five, _CODE_WEIGHTS, strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def is_municipality_code(code: str) -> bool:
+    """5 ASCII digits, or 6 whose last is the check digit of the first 5 (every code in
+    ``data/localgovjp.tsv`` passes; tested)."""
+    if len(code) not in (5, 6) or not (code.isascii() and code.isdigit()):
+        return False
+    return len(code) == 5 or code[5] == municipality_check_digit(code[:5])
+
+
 @dataclass(frozen=True)
 class DocumentMetadata:
-    """Facts about the plan. Filled from the text where stated, or from a batch manifest."""
+    """Facts about the plan. Filled from the text where stated, or from a batch manifest.
+
+    ``municipality_code`` becomes part of IRIs, so a value that is not a 全国地方公共団体コード
+    is refused when the metadata is made (:class:`~plannlp.errors.MunicipalityCodeError`).
+    """
 
     title: str | None = None
     municipality: str | None = None
-    municipality_code: str | None = None  # 全国地方公共団体コード (6 digits with check digit)
+    municipality_code: str | None = None  # 全国地方公共団体コード (6 digits with check digit, or 5)
     plan_type: str | None = None  # e.g. 総合計画, 基本計画, 分野別計画
     period_start: int | None = None  # ISO year
     period_end: int | None = None
     previous_revision: str | None = None  # path, IRI or sha256 of the plan this one revises
+
+    def __post_init__(self) -> None:
+        code = self.municipality_code
+        if code is not None and not (isinstance(code, str) and is_municipality_code(code)):
+            from .errors import MunicipalityCodeError
+
+            shown = code if len(str(code)) <= 40 else str(code)[:40] + "…"
+            raise MunicipalityCodeError(f"municipality_code {shown!r} is not a 全国地方公共団体コード.")
 
 
 @dataclass(frozen=True)

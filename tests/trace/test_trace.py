@@ -116,7 +116,7 @@ def test_csv_and_jsonld_reports(report_files):
     import csv
     import json
 
-    rows = list(csv.DictReader(report_files["csv"].open(encoding="utf-8")))
+    rows = list(csv.DictReader(report_files["csv"].open(encoding="utf-8-sig")))
     assert rows and set(rows[0]) >= {"status", "score", "old_text", "new_text", "old_section", "new_section", "evidence"}
     continued = [r for r in rows if r["status"] == "continued"]
     assert any("佐久ケーブルテレビ" in r["old_text"] and "佐久ケーブルテレビ" in r["new_text"] for r in continued)

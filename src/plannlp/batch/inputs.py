@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import MunicipalityCodeError, UsageError
 from ..model import DocumentMetadata
 from .ledger import file_key
 
@@ -48,17 +48,27 @@ def read_manifest(path: Path) -> list[WorkItem]:
     if not rows or "path" not in rows[0]:
         raise UsageError(f"The manifest {path} needs a 'path' column (and may have: {', '.join(MANIFEST_COLUMNS[1:])}).")
     items = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         file = Path(row["path"])
         if not file.is_absolute():
             file = path.parent / file
-        start, end = _period(row.get("period", ""))
-        items.append(WorkItem(str(file), DocumentMetadata(
-            title=row.get("title") or None, municipality=row.get("municipality") or None,
-            municipality_code=row.get("municipality_code") or None, plan_type=row.get("plan_type") or None,
-            period_start=start, period_end=end, previous_revision=row.get("previous_revision") or None,
-        )))
+        items.append(WorkItem(str(file), _row_metadata(row, f"{path}, row {number}")))
     return items
+
+
+def _row_metadata(row: dict, where: str) -> DocumentMetadata:
+    """A manifest row's metadata; a municipality code that is not one is a usage error
+    naming the row (it would go into IRIs)."""
+    start, end = _period(row.get("period", ""))
+    try:
+        return DocumentMetadata(
+            title=row.get("title") or None, municipality=row.get("municipality") or None,
+            municipality_code=(row.get("municipality_code") or "").strip() or None,
+            plan_type=row.get("plan_type") or None,
+            period_start=start, period_end=end, previous_revision=row.get("previous_revision") or None,
+        )
+    except MunicipalityCodeError as e:
+        raise MunicipalityCodeError(f"{where}: {e.message}") from None
 
 
 def collect(inputs: list[str], manifest: Path | None = None) -> list[WorkItem]:

@@ -16,6 +16,7 @@ def write_tables(rows_files: list[Path], folder: Path):
     """
     import pandas as pd
 
+    from ..errors import write_failed
     from ..export.atomic import atomic_writer
 
     collected: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -29,8 +30,23 @@ def write_tables(rows_files: list[Path], folder: Path):
         frame = pd.DataFrame(rows)
         frames[name] = frame
         tmp = folder / f".{name}.parquet.part"
-        frame.to_parquet(tmp, index=False)
-        tmp.replace(folder / f"{name}.parquet")
+        try:
+            frame.to_parquet(tmp, index=False)
+            tmp.replace(folder / f"{name}.parquet")
+        except OSError as e:  # a full or read-only disk: one line, not pyarrow's traceback
+            tmp.unlink(missing_ok=True)
+            raise write_failed(folder / f"{name}.parquet", e) from e
         with atomic_writer(folder / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
-            frame.to_csv(handle, index=False)
+            spreadsheet_safe(frame).to_csv(handle, index=False)
     return frames
+
+
+def spreadsheet_safe(frame):
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas
+    (:func:`plannlp.export.csv_cells.safe_cell`); numeric columns are left as they are."""
+    from ..export.csv_cells import safe_cell
+
+    safe = frame.copy()
+    for column in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[column] = safe[column].map(safe_cell)
+    return safe

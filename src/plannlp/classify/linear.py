@@ -80,11 +80,39 @@ def save_linear(model: LinearModel, folder: Path) -> list[Path]:
 
 
 def load_linear(folder: Path) -> LinearModel:
-    try:
-        meta = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
-        with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-            coef, intercept, calibration = arrays["coef"], arrays["intercept"], arrays["calibration"]
-    except (OSError, ValueError, KeyError) as e:
-        raise ModelLoadError(f"The model in {folder} cannot be read ({e}).") from e
-    return LinearModel(meta["vocabulary"], meta["classes"], coef, intercept, calibration,
+    """The exported model in ``folder``; a damaged file is a ModelLoadError naming it."""
+    meta = _read_vocabulary(folder / "vocabulary.json")
+    coef, intercept, calibration = _read_weights(folder / "weights.npz")
+    classes = meta["classes"]
+    if coef.ndim != 3 or intercept.shape != coef.shape[:2] or calibration.shape != (*coef.shape[:2], 2) \
+            or coef.shape[1] != len(classes) or coef.shape[2] < len(meta["vocabulary"]):
+        raise ModelLoadError(f"The arrays in {folder / 'weights.npz'} do not fit together or do not "
+                             f"match {folder / 'vocabulary.json'}.")
+    return LinearModel(meta["vocabulary"], classes, coef, intercept, calibration,
                        multilabel=meta.get("multilabel", False))
+
+
+def _read_vocabulary(path: Path) -> dict:
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"The model file {path} cannot be read ({e}).") from e
+    if not isinstance(meta, dict) or not isinstance(meta.get("vocabulary"), dict) \
+            or not isinstance(meta.get("classes"), list):
+        raise ModelLoadError(f"The model file {path} has no vocabulary and classes.")
+    return meta
+
+
+def _read_weights(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """coef, intercept, calibration; a truncated archive or a NaN/infinite weight is refused."""
+    import zipfile
+
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            weights = arrays["coef"], arrays["intercept"], arrays["calibration"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        raise ModelLoadError(f"The model file {path} cannot be read ({type(e).__name__}: {e}).") from e
+    for name, array in zip(("coef", "intercept", "calibration"), weights, strict=True):
+        if not np.issubdtype(array.dtype, np.floating) or not np.isfinite(array).all():
+            raise ModelLoadError(f"The model file {path} holds weights that are not finite numbers ({name}).")
+    return weights

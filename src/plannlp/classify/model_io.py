@@ -51,10 +51,19 @@ def sha256_of(path: Path) -> str:
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
+    """The model's meta.json; a missing one is ModelNotFoundError, a damaged one ModelLoadError."""
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         raise ModelNotFoundError(f"No model in {folder} (meta.json is missing).")
-    return json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelLoadError(f"The model file {meta_path} is not readable JSON ({e}).") from e
+    except OSError as e:
+        raise ModelLoadError(f"The model file {meta_path} cannot be read ({e.strerror or e}).") from e
+    if not isinstance(meta, dict) or not isinstance(meta.get("files", {}), dict):
+        raise ModelLoadError(f"The model file {meta_path} does not describe a plannlp model.")
+    return meta
 
 
 def load_linear_model(folder: Path) -> tuple[Any, dict[str, Any]]:
@@ -68,7 +77,7 @@ def load_linear_model(folder: Path) -> tuple[Any, dict[str, Any]]:
         if expected is None or not path.is_file():
             raise ModelNotFoundError(f"The model in {folder} has no {name}; retrain it with `plannlp train`.")
         if sha256_of(path) != expected:
-            raise ModelLoadError(f"{name} in {folder} does not match its recorded checksum.")
+            raise ModelLoadError(f"The model file {path} does not match its recorded checksum.")
     return load_linear(folder), meta
 
 

@@ -15,7 +15,7 @@ import sys
 import click
 
 from .._version import __version__
-from ..errors import PlanNLPError
+from ..errors import PlanNLPError, write_failed
 
 #: command name → (module, attribute, one-line help shown by ``plannlp --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -90,6 +90,48 @@ class LazyGroup(click.Group):
         except PlanNLPError as e:
             click.echo(f"plannlp: {e}", err=True)
             ctx.exit(e.exit_code)
+        except OSError as e:
+            error = disk_error(e)
+            if error is None:
+                raise  # not the disk's doing: a bug, shown with its traceback
+            click.echo(f"plannlp: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+def disk_error(error: OSError) -> PlanNLPError | None:
+    """A write or read the disk refused (full, read-only, I/O error) as a one-line error;
+    None for other OSErrors. Standard output's buffer is dropped, so that the interpreter
+    does not fail on it again when it exits."""
+    from ..export.atomic import WRITE_ERRNOS
+
+    if error.errno not in WRITE_ERRNOS:
+        return None
+    if error.filename is None:  # a write to standard output
+        _drop_stdout()
+    return write_failed(error.filename or "standard output", error)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null: what it still buffers is lost, and the error says so."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
+        pass
+
+
+def flush_stdout() -> PlanNLPError | None:
+    """Flush standard output at the end of a command: a full disk shows here, when the
+    output was small enough to stay in the buffer until now."""
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        _drop_stdout()
+        return write_failed("standard output", e)
+    except ValueError:  # closed
+        return None
+    return None
 
 
 def _unavailable(name: str) -> click.Command:
@@ -111,8 +153,18 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The ``plannlp`` command. Every exit flushes standard output first: a write that fails
+    there (``plannlp … > /dev/full``) is reported on one line, with exit status 1."""
     try:
         cli.main(args=argv, prog_name="plannlp", standalone_mode=True)
+        status = 0
+    except SystemExit as e:
+        status = e.code
     except PlanNLPError as e:  # raised outside a command's invoke (e.g. while loading)
         click.echo(f"plannlp: {e}", err=True)
-        sys.exit(e.exit_code)
+        status = e.exit_code
+    error = flush_stdout()
+    if error is not None and status in (0, None):  # an earlier failure was reported already
+        click.echo(f"plannlp: {error}", err=True)
+        status = error.exit_code
+    sys.exit(status)

@@ -74,6 +74,10 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     from ..batch import collect, run_batch
 
     items = collect(list(inputs), manifest)
+    if engine == "dask" and scheduler:
+        from ..batch.scheduler import check_scheduler
+
+        check_scheduler(scheduler)  # at once, rather than Dask's 30 s and a traceback
     progress = Progress(len(items))
     try:
         summary = run_batch(items, out_dir, workers=workers, engine=engine, scheduler=scheduler,

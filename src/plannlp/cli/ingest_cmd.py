@@ -27,9 +27,12 @@ from . import WorkerCount
                    "pages) run in shards. The output is the same; 1 runs in this process only.")
 @click.option("--sample", is_flag=True,
               help="Ingest the bundled sample plan (佐久市 第二次総合計画 基本計画 excerpt).")
+@click.option("--max-text-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Refuse text files larger than this many MB (default: the pipeline's "
+                   "[extract] max_text_mb, 20). PDFs are not limited by it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline_name: str,
-           workers: int, sample: bool, quiet: bool) -> None:
+           workers: int, sample: bool, max_text_mb: float | None, quiet: bool) -> None:
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
 
     Every sentence gets a role (achievement / issue / measure / other) and its SDG links.
@@ -57,7 +60,8 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
 
     started = time.perf_counter()
     # the outputs carry no tokens: each sentence's are dropped once SDG linking has read them
-    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False)
+    extract = {"max_text_mb": max_text_mb} if max_text_mb is not None else None
+    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False, extract=extract)
     documents, failures = [], []
     for path in inputs:
         result = pipeline.ingest_safely(path)

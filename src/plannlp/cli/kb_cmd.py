@@ -11,7 +11,9 @@ import click
 
 from ..errors import UsageError, ValidationFailed
 
-STORE_HELP = "Folder of the on-disk knowledge base (created if missing)."
+LOAD_STORE_HELP = ("Folder of the on-disk knowledge base (created if missing or empty; a folder "
+                   "holding other files is refused).")
+STORE_HELP = "Folder of an on-disk knowledge base made by `plannlp kb load` (it must exist)."
 
 
 @click.command("validate")
@@ -41,12 +43,12 @@ def kb() -> None:
 
 @kb.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False), help=STORE_HELP)
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False), help=LOAD_STORE_HELP)
 def load(files: tuple[str, ...], store_dir: str) -> None:
     """Load ingested JSON-LD FILES; reloading a document replaces it (no duplicates)."""
     from ..kb.store import KnowledgeBase
 
-    base = KnowledgeBase(store_dir)
+    base = KnowledgeBase(store_dir, create=True)
     for path in files:
         for graph in base.load_file(path):
             click.echo(f"{path}: {graph.triples} triples → <{graph.iri}>")
@@ -58,9 +60,11 @@ def _print(result, fmt: str) -> None:
         click.echo(json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
                               ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from ..export.csv_cells import safe_row
+
         writer = csv.writer(sys.stdout)
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
+        writer.writerow(safe_row(result.columns))
+        writer.writerows(safe_row(row) for row in result.rows)
     else:
         widths = [min(60, max([len(c)] + [len(r[i] or "") for r in result.rows])) for i, c in enumerate(result.columns)]
         click.echo("  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)))
@@ -71,23 +75,27 @@ def _print(result, fmt: str) -> None:
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                       show_default=True, help="Output format.")
+ALLOW_SERVICE = click.option("--allow-service", is_flag=True,
+                             help="Let the query call other SPARQL servers (SERVICE); refused by default, "
+                                  "since the query would send requests to the addresses it names.")
 
 
 @kb.command("query")
 @click.argument("sparql")
-@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, exists=True), help=STORE_HELP)
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False), help=STORE_HELP)
 @FORMAT
-def query(sparql: str, store_dir: str, fmt: str) -> None:
+@ALLOW_SERVICE
+def query(sparql: str, store_dir: str, fmt: str, allow_service: bool) -> None:
     """Run a SPARQL SELECT/ASK query (all documents' graphs are queried as one)."""
     from ..kb.store import KnowledgeBase
 
-    _print(KnowledgeBase(store_dir).query(sparql), fmt)
+    _print(KnowledgeBase(store_dir, create=False, allow_service=allow_service).query(sparql), fmt)
 
 
 @kb.command("ask")
 @click.argument("name", required=False)
 @click.argument("argument", required=False)
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, exists=True), help=STORE_HELP)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help=STORE_HELP)
 @click.option("--list", "list_questions", is_flag=True, help="List the named questions.")
 @FORMAT
 def ask(name: str | None, argument: str | None, store_dir: str | None, list_questions: bool, fmt: str) -> None:
@@ -102,7 +110,7 @@ def ask(name: str | None, argument: str | None, store_dir: str | None, list_ques
         raise UsageError("Give the store with --store DIR.")
     from ..kb.store import KnowledgeBase
 
-    _print(KnowledgeBase(store_dir).query(question(name).render(argument)), fmt)
+    _print(KnowledgeBase(store_dir, create=False).query(question(name).render(argument)), fmt)
 
 
 @kb.command("push")
@@ -113,9 +121,13 @@ def ask(name: str | None, argument: str | None, store_dir: str | None, list_ques
 @click.option("--user", default=None, help="User name for HTTP basic authentication.")
 @click.option("--password", default=None, envvar="PLANNLP_KB_PASSWORD",
               help="Password (or set PLANNLP_KB_PASSWORD).")
-def push(files: tuple[str, ...], endpoint: str, user: str | None, password: str | None) -> None:
-    """Push ingested JSON-LD FILES to a SPARQL server, one named graph per document (replaced)."""
-    from ..kb.push import push_files
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True,  # kb.push.DEFAULT_TIMEOUT
+              help="Seconds to wait for the server before giving up.")
+def push(files: tuple[str, ...], endpoint: str, user: str | None, password: str | None, timeout: float) -> None:
+    """Push ingested JSON-LD FILES to a SPARQL server: each document replaces its own named
+    graph; the municipalities plans share are merged into the shared graph."""
+    from ..kb.push import endpoint_of, push_files
 
-    for pushed in push_files([Path(f) for f in files], endpoint, user=user, password=password):
-        click.echo(f"<{pushed.graph}>: {pushed.triples} triples → {endpoint} (HTTP {pushed.status})")
+    target = endpoint_of(endpoint, user, password)
+    for pushed in push_files([Path(f) for f in files], target, timeout=timeout):
+        click.echo(f"<{pushed.graph}>: {pushed.triples} triples → {target.shown} (HTTP {pushed.status})")

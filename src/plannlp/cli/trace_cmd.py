@@ -7,17 +7,31 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 
 
 def _load(path: str, pipeline):
     if path.endswith((".jsonld", ".json")):
-        from ..export.jsonld import from_jsonld
         from ..stages.tokenize import Morphology
 
-        doc = from_jsonld(json.loads(Path(path).read_text(encoding="utf-8")))
+        doc = _read_plan_jsonld(path)
         return doc if all(s.tokens for s in doc.sentences[:1]) else _tokenized(doc, Morphology())
     return pipeline.ingest(path)
+
+
+def _read_plan_jsonld(path: str):
+    """An ingested plan read back from JSON-LD; a file that is not one is an InputError."""
+    from ..export.jsonld import from_jsonld
+    from ..export.jsonld_input import DOC_TYPES, graph_nodes, node_types, read_jsonld_file
+
+    data = read_jsonld_file(path, InputError)
+    if not any(node_types(n) & DOC_TYPES for n in graph_nodes(data)):
+        raise InputError("The file holds no plan document (a revision trace cannot be traced).", path=path)
+    try:
+        return from_jsonld(data)
+    except (KeyError, ValueError, TypeError, AttributeError, StopIteration) as e:
+        raise InputError(f"The JSON-LD is not a plan as plannlp writes it ({type(e).__name__}: {e}).",
+                         path=path, hint="Ingest the plan again: plannlp ingest PLAN.pdf -o PLAN.jsonld") from e
 
 
 def _tokenized(doc, morphology):
@@ -76,7 +90,8 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
             parts.append(to_csv(result))
     text = "\n".join(parts)
     if output:
-        with atomic_writer(output, newline="") as handle:
+        # CSV: UTF-8 with BOM, like every CSV plannlp writes, so that Excel reads Japanese
+        with atomic_writer(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
             handle.write(text)
         click.echo(f"plannlp: trace of {len(files)} plan(s) written to {output} ({fmt})", err=True)
     else:

@@ -7,11 +7,25 @@ from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from ..export.atomic import atomic_writer
+
+#: What a labelled corpus folder holds (corpora/README.md); checked before any work.
+CORPUS_PARTS = ("folds.tsv", "roles", "sdg")
 
 
 def _parts(only: str | None) -> list[str]:
     return ["roles", "sdg"] if only is None else [only]
+
+
+def require_corpus(corpus: Path) -> None:
+    """A clear usage error when ``corpus`` is not the labelled corpus (e.g. the command was
+    run outside the repository, where the default ``corpora`` does not exist)."""
+    missing = [part for part in CORPUS_PARTS if not (corpus / part).exists()]
+    if missing:
+        raise UsageError(
+            f"No labelled corpus in '{corpus}' ({', '.join(missing)} missing). Run the command in "
+            "the plannlp repository's root folder, or give the corpus with --corpus PATH/corpora.")
 
 
 @click.command("train")
@@ -26,6 +40,7 @@ def _parts(only: str | None) -> list[str]:
               help="Role model family to ship (see docs/classifiers.md for how they compare).")
 def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str) -> None:
     """Train the role classifier and the SDG model on the labelled corpus (every fold)."""
+    require_corpus(corpus)
     for part in _parts(only):
         if part == "roles":
             from ..training.roles import train_roles
@@ -51,6 +66,7 @@ def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, 
              no_learning_curve: bool) -> None:
     """Grouped 5-fold cross-validation by municipality (corpora/folds.tsv): roles per model
     family, SDG links at section level against the lexicon-only baseline."""
+    require_corpus(corpus)
     results = {}
     for part in _parts(only):
         if part == "roles":

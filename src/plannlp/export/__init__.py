@@ -18,6 +18,7 @@ import orjson
 from ..errors import UsageError
 from ..model import PlanDocument
 from .atomic import atomic_writer
+from .csv_cells import safe_record
 from .tables import SENTENCE_COLUMNS, sentence_rows
 
 FORMATS = ("jsonld", "jsonl", "csv")
@@ -82,7 +83,7 @@ def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None
         writer = csv.DictWriter(handle, fieldnames=SENTENCE_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for doc in documents:
-            writer.writerows(sentence_rows(doc))
+            writer.writerows(map(safe_record, sentence_rows(doc)))
 
 
 def write_documents(

@@ -13,6 +13,7 @@ The vocabulary is documented in docs/vocabulary.md.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -69,11 +70,21 @@ def _value(value: IndicatorValue, iri: str) -> dict[str, Any]:
 def _municipality_node(meta: DocumentMetadata) -> dict[str, Any] | None:
     if not meta.municipality:
         return None
-    key = meta.municipality_code or meta.municipality
+    key = meta.municipality_code or iri_segment(meta.municipality)
     node: dict[str, Any] = {"id": f"{BASE}municipality/{key}", "type": "Municipality", "name": meta.municipality}
     if meta.municipality_code:
         node["municipalityCode"] = meta.municipality_code
     return node
+
+
+#: Characters an IRI may not hold, or that would change its structure (RFC 3987; ``/ ? #``).
+_NOT_IN_IRI_SEGMENT = re.compile(r'[\x00-\x20<>"{}|\\^`/?#%\x7f-\x9f]')
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as one IRI path segment: Japanese stays as it is, characters an IRI cannot
+    hold (spaces, ``<>"{}|\\^```, controls) and ``/ ? # %`` are percent-encoded."""
+    return _NOT_IN_IRI_SEGMENT.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
 
 
 def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
@@ -309,22 +320,12 @@ def from_jsonld(data: dict[str, Any]) -> PlanDocument:
                         indicators=tuple(indicators))
 
 
-def read_jsonld_file(path, error: type) -> dict[str, Any]:
-    """Read a JSON-LD file; a missing or malformed file raises ``error`` (a PlanNLPError type)."""
-    from pathlib import Path
-
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise error("No such file.", path=path) from e
-    except json.JSONDecodeError as e:
-        raise error(f"The file is not JSON (line {e.lineno}: {e.msg}).", path=path) from e
-
-
 def offline_document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
-    """A PyLD document loader that serves only the packaged context and refuses the network."""
-    from ..errors import PlanNLPError
+    """A PyLD document loader that serves only the packaged context and refuses anything else
+    (web addresses, ``file://``, relative paths): :class:`~plannlp.errors.RemoteDocumentRefused`."""
+    from ..errors import RemoteDocumentRefused
 
     if url == CONTEXT_URL:
         return {"contextUrl": None, "documentUrl": url, "document": {"@context": context()}}
-    raise PlanNLPError(f"plannlp does not fetch remote JSON-LD documents ({url}).")
+    raise RemoteDocumentRefused(f"The JSON-LD asks for the context {url}; plannlp does not fetch "
+                                "contexts from the web or from files.")

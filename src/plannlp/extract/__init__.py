@@ -14,7 +14,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import CorruptPDFError, EmptyFileError, FileNotFound, UnsupportedFormatError
+from ..errors import (
+    CorruptPDFError,
+    EmptyFileError,
+    FileNotFound,
+    InputTooLargeError,
+    ReadFailedError,
+    UnsupportedFormatError,
+    os_error_reason,
+)
 from ..model import DocumentMetadata, Page, PlanDocument, Source
 from .pdf import PageReader, extract_pdf
 from .settings import ExtractSettings
@@ -79,7 +87,11 @@ def extract(
     :meth:`plannlp.workers.DocumentWorkers.read_pdf_pages`); the result is the same.
     """
     settings = settings or ExtractSettings()
-    data, path, display = read_source(source, name)
+    refuse_large_text_file(source, name, settings)
+    try:
+        data, path, display = read_source(source, name)
+    except OSError as e:  # EIO and the like: the disk, not plannlp
+        raise ReadFailedError(f"The file cannot be read: {os_error_reason(e)}.", path=str(source)) from e
     if not data:
         raise EmptyFileError("The file is empty (0 bytes).", path=path)
     if not data.strip():
@@ -98,6 +110,7 @@ def extract(
                            layout="blocks", line_boxes=extracted.boxes,
                            metadata=DocumentMetadata(title=extracted.title))
     else:
+        check_text_size(len(data), path, settings)
         text, encoding = extract_text(data, path)
         if not text.strip():
             raise EmptyFileError("The file holds only blank characters.", path=path)
@@ -106,6 +119,35 @@ def extract(
     if metadata is not None:
         doc = replace(doc, metadata=merge_metadata(doc.metadata, metadata))
     return doc
+
+
+MEGABYTE = 1_000_000
+
+
+def check_text_size(size: int, path: str, settings: ExtractSettings) -> None:
+    """Refuse a text file above ``settings.max_text_mb`` (:class:`InputTooLargeError`)."""
+    limit = settings.max_text_mb
+    if limit is not None and size > limit * MEGABYTE:
+        raise InputTooLargeError(
+            f"The text file is {size / MEGABYTE:.1f} MB, more than the {limit:g} MB plannlp reads "
+            "at once (max_text_mb).", path=path)
+
+
+def refuse_large_text_file(source: str | Path | bytes, name: str | None, settings: ExtractSettings) -> None:
+    """Before reading a file: refuse one above the text-size limit unless it is a PDF (its
+    first bytes say), so a huge text file is never read into memory."""
+    if isinstance(source, bytes | bytearray) or str(source) == "-" or settings.max_text_mb is None:
+        return
+    path = Path(source)
+    try:
+        if not path.is_file() or path.stat().st_size <= settings.max_text_mb * MEGABYTE:
+            return
+        with path.open("rb") as handle:
+            head = handle.read(PDF_HEADER_WINDOW)
+    except OSError:
+        return  # read_source reports it
+    if media_type_of(head, name or path.name) != "application/pdf":
+        check_text_size(path.stat().st_size, str(path), settings)
 
 
 def merge_metadata(found: DocumentMetadata, given: DocumentMetadata) -> DocumentMetadata:

@@ -3,7 +3,10 @@
 The order of checks (pdfplumber style: every threshold is named below):
 
 1. A byte-order mark decides: UTF-8 BOM → ``utf-8-sig``; UTF-16 BOM → ``utf-16``.
-2. NUL bytes (more than :data:`MAX_NUL_SHARE`) or the signature of a known binary
+2. UTF-16 without a BOM: NUL bytes nearly all at odd offsets (little-endian) or at even
+   ones (big-endian; :data:`MIN_NUL_PARITY`: the high byte of every ASCII character, the
+   newlines and digits of a Japanese text) → decoded as that, if it then reads as text.
+   Otherwise NUL bytes (more than :data:`MAX_NUL_SHARE`) or the signature of a known binary
    format (ZIP/Office, images …) → :class:`~plannlp.errors.UnsupportedFormatError`.
 3. Strict UTF-8. A long Japanese text in CP932 or EUC-JP essentially never decodes as
    UTF-8, so a strict success is accepted (when it is text: few control characters).
@@ -28,8 +31,11 @@ from ..errors import UnknownEncodingError, UnsupportedFormatError
 LEGACY_ENCODINGS = ("cp932", "euc_jp", "shift_jis_2004", "euc_jis_2004")
 #: Above this share of control/unassigned characters, a decoding is not text.
 MAX_CONTROL_SHARE = 0.01
-#: Above this share of NUL bytes (without a UTF-16 BOM), the file is binary.
+#: Above this share of NUL bytes (and not UTF-16), the file is binary.
 MAX_NUL_SHARE = 0.001
+#: UTF-16 without a BOM: at least this share of the NUL bytes sit at offsets of one parity
+#: (odd: little-endian, even: big-endian). A binary file's NULs fall on both about evenly.
+MIN_NUL_PARITY = 0.95
 #: A legacy decode must score at least this (see :func:`japanese_score`) to be accepted.
 MIN_JAPANESE_SCORE = 0.1
 #: Weight of a half-width katakana character in :func:`japanese_score` (they occur in real
@@ -118,6 +124,34 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
+def utf16_byte_order(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the NUL bytes sit at alternating offsets as in UTF-16
+    text without a BOM (see :data:`MIN_NUL_PARITY`); None otherwise."""
+    nuls = data.count(0)
+    if len(data) < 4 or len(data) % 2 or nuls <= MAX_NUL_SHARE * len(data):
+        return None
+    odd = data[1::2].count(0)
+    if odd >= MIN_NUL_PARITY * nuls:
+        return "utf-16-le"
+    if nuls - odd >= MIN_NUL_PARITY * nuls:
+        return "utf-16-be"
+    return None
+
+
+def decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-16 text without a BOM that reads as text; None otherwise."""
+    encoding = utf16_byte_order(data)
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or control_share(text) > MAX_CONTROL_SHARE or not looks_japanese(text):
+        return None
+    return text, encoding
+
+
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode ``data``; return (text, encoding name). Raises a typed error otherwise."""
     if data.startswith(codecs.BOM_UTF8):
@@ -137,6 +171,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     kind = binary_kind(data)
     if kind is not None:
         raise UnsupportedFormatError(f"This is {kind}, not a PDF or text file.", path=path)
+    utf16 = decode_utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if data.count(0) > MAX_NUL_SHARE * len(data):
         raise UnsupportedFormatError("This is a binary file, not text or PDF.", path=path)
     try:

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..export.csv_cells import safe_record
 from ..model import Indicator, PlanDocument
 from .align import Pair, TraceSettings, align, char_cosine, highlight, units_of
 
@@ -79,12 +80,12 @@ def to_csv(trace: Trace) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for pair in trace.measures:
-        writer.writerow({
+        writer.writerow(safe_record({
             "status": pair.status, "score": f"{pair.score:.3f}", "group": pair.group,
             "old_section": pair.old.section if pair.old else "", "old_text": pair.old.text if pair.old else "",
             "new_section": pair.new.section if pair.new else "", "new_text": pair.new.text if pair.new else "",
             "evidence": ";".join(pair.shared),
-        })
+        }))
     return buffer.getvalue()
 
 
