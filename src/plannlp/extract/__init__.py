@@ -96,6 +96,7 @@ def extract(
         doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
                            tables=extracted.tables, warnings=extracted.warnings,
                            layout="blocks", line_boxes=extracted.boxes,
+                           ocr_pages=extracted.ocr_pages,
                            metadata=DocumentMetadata(title=extracted.title))
     else:
         text, encoding = extract_text(data, path)
