@@ -240,9 +240,16 @@ def read_without_text(open_pdf: Callable, settings: ExtractSettings, without_tex
         return []
     pdf = open_pdf()
     try:
-        return ocr_pages(pdf, numbers, dpi=settings.ocr_dpi, workers=settings.ocr_workers)
+        readings = ocr_pages(pdf, numbers, dpi=settings.ocr_dpi, workers=settings.ocr_workers)
     finally:
         pdf.close()
+    return [r for r in readings if found_text(r, settings.min_chars_per_page)]
+
+
+def found_text(reading: OCRReading, min_chars: int) -> bool:
+    """Whether OCR read at least ``min_chars`` characters on the page (a page of pictures
+    only reads as a few stray marks, and stays a page without text)."""
+    return sum(len("".join(line.text.split())) for line in reading.layout.lines) >= min_chars
 
 
 def provenance(readings: Sequence[OCRReading]) -> tuple[OCRPage, ...]:
