@@ -46,7 +46,7 @@ TABLE_FIXTURES = frozenset({"lo_table", "chromium_table_list"})
 NOISE_ROTATION = 0.7
 NOISE_BLUR = 0.6
 NOISE_JPEG_QUALITY = 60
-#: tests/fixtures/pdf/image_only_seed.pdf: this layout fixture's page at this dpi and JPEG quality.
+#: tests/fixtures/pdf/ocr/image_only_seed.pdf: this layout fixture's page at this dpi and JPEG quality.
 FIXTURE_SOURCE, FIXTURE_DPI, FIXTURE_JPEG_QUALITY = "lo_two_columns", 150, 50
 VARIANTS = {"clean-300": (300, False), "clean-200": (200, False), "noisy-300": (300, True)}
 
@@ -108,7 +108,7 @@ def image_only_pdf(images: list, dpi: int, out: Path) -> Path:
     return out
 
 
-def make_fixture(out: Path = ROOT / "tests" / "fixtures" / "pdf" / "image_only_seed.pdf") -> Path:
+def make_fixture(out: Path = ROOT / "tests" / "fixtures" / "pdf" / "ocr" / "image_only_seed.pdf") -> Path:
     """The committed image-only test fixture (see :data:`FIXTURE_SOURCE`)."""
     images = page_images(LAYOUT_FIXTURES / f"{FIXTURE_SOURCE}.pdf", FIXTURE_DPI, noisy=False)
     images[0].save(out, format="PDF", resolution=FIXTURE_DPI, quality=FIXTURE_JPEG_QUALITY)
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="fixture names (default: all in tests/fixtures/pdf/layout)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--make-fixture", action="store_true",
-                        help="write tests/fixtures/pdf/image_only_seed.pdf and stop")
+                        help="write tests/fixtures/pdf/ocr/image_only_seed.pdf and stop")
     args = parser.parse_args(argv)
     if args.make_fixture:
         print(make_fixture())

@@ -1,6 +1,6 @@
 """OCR of pages without a text layer (plannlp.extract.ocr, issue #18).
 
-image_only_seed.pdf is page 1 of layout/lo_two_columns.pdf rendered at 150 dpi (greyscale,
+ocr/image_only_seed.pdf is page 1 of layout/lo_two_columns.pdf rendered at 150 dpi (greyscale,
 JPEG) and wrapped into a PDF without any text (``python scripts/eval_ocr.py
 --make-fixture``): real plan text, so the OCR'd document is compared with the same page read
 from its text layer. CI installs Tesseract and its Japanese models (.ci/run); elsewhere the
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.eval_ocr import character_error_rate, edit_distance  # noqa: E402
 
 PDF = ROOT / "tests" / "fixtures" / "pdf"
-SCAN = PDF / "image_only_seed.pdf"
+SCAN = PDF / "ocr" / "image_only_seed.pdf"
 SOURCE = PDF / "layout" / "lo_two_columns.pdf"
 
 needs_tesseract = pytest.mark.skipif(
