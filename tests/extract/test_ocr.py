@@ -142,3 +142,25 @@ def test_character_error_rate_on_a_known_pair():
     assert character_error_rate("ＳＤＧｓ 計画１", "SDGs計書1") == pytest.approx(1 / 7)
     assert edit_distance("協働のまち", "協働まちづくり") == 4
     assert character_error_rate("", "") == 0.0
+
+
+def test_low_confidence_pages_are_named_in_a_warning():
+    from plannlp.extract.layout import PageLayout
+    from plannlp.extract.ocr import OCRReading, low_confidence_warning
+
+    empty = PageLayout(595.0, 842.0, ())
+    pages = [OCRReading(2, empty, 0.91, "jpn"), OCRReading(5, empty, 0.42, "jpn_vert")]
+    assert low_confidence_warning(pages) == (
+        "1 OCR'd page(s) were read with low confidence (below 60%); check their text: page 5 (42%).")
+    assert low_confidence_warning(pages[:1]) is None
+
+
+def test_the_ingest_command_takes_ocr_never(tmp_path):
+    from click.testing import CliRunner
+
+    from plannlp.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", str(SCAN), "--ocr", "never", "--workers", "1",
+                                      "-o", str(tmp_path / "out.jsonld")])
+    assert result.exit_code == 1 and "[E107]" in result.output
+    assert not (tmp_path / "out.jsonld").exists()
