@@ -199,7 +199,8 @@ def ocr_image(number: int, image, page_size: tuple[float, float]) -> OCRReading:
 def ocr_pages(pdf, numbers: Sequence[int], *, dpi: int = DEFAULT_DPI, workers: int = 1
               ) -> list[OCRReading]:
     """OCR the given 1-based pages of an open pypdfium2 document, ``workers`` at a time."""
-    os.environ.update(_TESSERACT_ENV)
+    for name, value in _TESSERACT_ENV.items():  # inherited by the tesseract processes
+        os.environ.setdefault(name, value)
     jobs = []
     for number in numbers:
         page = pdf[number - 1]
