@@ -137,13 +137,14 @@ def kind_of(name: str) -> str:
     return "horizontal, tables" if name in TABLE_FIXTURES else "horizontal"
 
 
-def evaluate(work: Path, names: list[str]) -> dict[str, Row]:
+def evaluate(work: Path, names: list[str], variants: list[str]) -> dict[str, Row]:
     import plannlp
 
     work.mkdir(parents=True, exist_ok=True)
     text_pipeline = plannlp.load_pipeline(keep_tokens=False)
     rows: dict[str, Row] = {}
-    for variant, (dpi, noisy) in VARIANTS.items():
+    for variant in variants:
+        dpi, noisy = VARIANTS[variant]
         ocr_pipeline = text_pipeline  # pages rendered for OCR at ocr_dpi (300), whatever the scan's
         for name in names:
             source = LAYOUT_FIXTURES / f"{name}.pdf"
@@ -155,10 +156,11 @@ def evaluate(work: Path, names: list[str]) -> dict[str, Row]:
             row = rows.setdefault(key, Row())
             row.characters += len(reference)
             row.errors += edit_distance(reference, normalised(ocr_doc.raw_text))
-            row.score = row.score + score_sentences(sentences(text_doc), sentences(ocr_doc))
+            score = score_sentences(sentences(text_doc), sentences(ocr_doc))
+            row.score = row.score + score
             row.confidences += tuple(p.confidence for p in ocr_doc.ocr_pages)
-            print(f"{key:22} {name:24} CER {character_error_rate(text_doc.raw_text, ocr_doc.raw_text):6.2%}",
-                  file=sys.stderr)
+            cer = character_error_rate(text_doc.raw_text, ocr_doc.raw_text)
+            print(f"{key:28} {name:24} CER {cer:6.2%}  F1 {score.f1:.3f}", file=sys.stderr)
     return rows
 
 
@@ -177,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "_work" / "ocr")
     parser.add_argument("--fixtures", nargs="*", default=None,
                         help="fixture names (default: all in tests/fixtures/pdf/layout)")
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--make-fixture", action="store_true",
                         help="write tests/fixtures/pdf/ocr/image_only_seed.pdf and stop")
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(make_fixture())
         return 0
     names = args.fixtures or sorted(p.stem for p in LAYOUT_FIXTURES.glob("*.pdf"))
-    rows = evaluate(args.work, names)
+    rows = evaluate(args.work, names, args.variants)
     if args.json:
         print(json.dumps({k: {"cer": round(r.cer, 4), "f1": round(r.score.f1, 4),
                               "role_agreement": round(r.score.role_agreement, 4),
