@@ -76,6 +76,15 @@ class LineBox(NamedTuple):
     y1: float
 
 
+class OCRPage(NamedTuple):
+    """A page whose text was read by OCR (it had no usable text layer): its mean word
+    confidence (0–1) and the engine and model that read it (``tesseract 5.3.0 jpn_vert``)."""
+
+    page: int
+    confidence: float
+    engine: str
+
+
 @dataclass(frozen=True)
 class Table:
     """A table found on a page (pdfplumber) or in a text rendering (tab-separated rows)."""
@@ -272,6 +281,7 @@ class PlanDocument:
     #: blank lines and whose single line breaks are wraps (see plannlp.extract.layout).
     layout: Literal["lines", "blocks"] = "lines"
     line_boxes: tuple[LineBox, ...] = ()  # PDFs: the box of every line of raw_text
+    ocr_pages: tuple[OCRPage, ...] = ()  # PDFs: the pages read by OCR, with their confidence
     stages: tuple[str, ...] = ()  # names of the stages applied, in order
     models: tuple[tuple[str, str], ...] = ()  # (model name, version) used
 

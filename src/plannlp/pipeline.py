@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import time
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -278,13 +279,20 @@ class StageError(PlanNLPError):
         super().__init__(f"stage '{stage}' failed: {type(cause).__name__}: {cause}", path=path)
 
 
+#: ``plannlp batch --ocr`` hands its OCR mode to the worker processes in this variable.
+OCR_ENVIRONMENT = "PLANNLP_OCR"
+
+
 def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1,
-                  keep_tokens: bool = True, extract: Mapping[str, Any] | None = None) -> Pipeline:
+                  keep_tokens: bool = True, extract: Mapping[str, Any] | None = None,
+                  ocr: str | None = None) -> Pipeline:
     """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path).
 
     ``workers``: processes for the per-sentence stages of long documents; ``keep_tokens=False``:
     sentences lose their tokens once no stage needs them (see :class:`Pipeline`); ``extract``:
-    ``[extract]`` settings that override the file's (``plannlp ingest --max-text-mb``).
+    ``[extract]`` settings that override the file's (``plannlp ingest --max-text-mb``); ``ocr``
+    (``auto``, ``never``, ``always``) overrides the file's ``[extract] ocr`` (else the
+    :data:`OCR_ENVIRONMENT` variable does, when set).
     """
     overrides = dict(extract or {})
     from .resources import find_pipeline_file
@@ -298,6 +306,9 @@ def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1,
     if not head or "stages" not in head:
         raise ConfigError("The pipeline file needs a [pipeline] table with a 'stages' list.", path=path)
     extract = {**config.pop("extract", {}), **overrides}
+    ocr = ocr or os.environ.get(OCR_ENVIRONMENT)
+    if ocr:
+        extract = {**extract, "ocr": ocr}
     stage_settings = config.pop("stages", {})
     if config:
         raise ConfigError(f"Unknown tables in pipeline file: {', '.join(config)}.", path=path)

@@ -10,6 +10,10 @@ from pypdf.generic import NameObject
 
 from plannlp.errors import NeedsOCRError
 from plannlp.extract import extract
+from plannlp.extract.settings import ExtractSettings
+
+#: without OCR (--ocr never): what happens where Tesseract is not installed
+NO_OCR = ExtractSettings(ocr="never")
 
 LAYOUT = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "layout"
 
@@ -37,17 +41,28 @@ def without_unicode_maps(source: Path, keep_pages: tuple[int, ...] = ()) -> byte
 def test_a_pdf_of_glyph_codes_only_needs_ocr():
     data = without_unicode_maps(LAYOUT / "reportlab_right_first.pdf")
     with pytest.raises(NeedsOCRError, match="no Unicode map: the text is glyph codes"):
-        extract(data, name="garbage.pdf")
+        extract(data, name="garbage.pdf", settings=NO_OCR)
 
 
 def test_glyph_code_pages_are_left_out_and_named_in_a_warning():
     data = without_unicode_maps(LAYOUT / "reportlab_right_first.pdf", keep_pages=(1,))
-    doc = extract(data, name="mixed.pdf")
+    doc = extract(data, name="mixed.pdf", settings=NO_OCR)
     first = doc.raw_text[doc.pages[0].start:doc.pages[0].end]
     second = doc.raw_text[doc.pages[1].start:doc.pages[1].end]
     assert first == "" and "協働" in second
     assert doc.warnings == ("1 page(s) have no text layer (scanned, or fonts without a Unicode "
                             "map whose glyph codes were left out; OCR needed): page 1.",)
+
+
+def test_glyph_code_pages_are_read_by_ocr_when_tesseract_is_installed():
+    from plannlp.extract import ocr
+
+    if ocr.missing_requirement():
+        pytest.skip(f"OCR cannot run here: {ocr.missing_requirement()}")
+    data = without_unicode_maps(LAYOUT / "reportlab_right_first.pdf", keep_pages=(1,))
+    doc = extract(data, name="mixed.pdf")
+    assert [p.page for p in doc.ocr_pages] == [1] and doc.warnings == ()
+    assert "協働" in doc.raw_text[doc.pages[0].start:doc.pages[0].end]
 
 
 def test_readable_fixtures_are_not_taken_for_glyph_codes():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,8 +59,12 @@ class Progress:
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="CSV: path, municipality, municipality_code, title, plan_type, period, previous_revision.")
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True, help="Pipeline name or .toml.")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default=None,
+              help="OCR (Tesseract, Japanese) for pages without a usable text layer: auto (the "
+                   "pipeline's default) reads only those pages, never leaves them out, always "
+                   "reads every page with OCR.")
 def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, scheduler: str | None,
-          manifest: Path | None, pipeline_name: str) -> None:
+          manifest: Path | None, pipeline_name: str, ocr: str | None) -> None:
     """Process INPUTS (folders, files, globs) and/or a --manifest into OUT.
 
     A rerun skips documents already done with the same content and pipeline; a killed run
@@ -72,6 +77,10 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
       plannlp batch --manifest plans.csv -o out/ --engine dask --scheduler tcp://HOST:8786
     """
     from ..batch import collect, run_batch
+    from ..pipeline import OCR_ENVIRONMENT
+
+    if ocr:  # the worker processes inherit it (a remote Dask cluster's workers do not)
+        os.environ[OCR_ENVIRONMENT] = ocr
 
     items = collect(list(inputs), manifest)
     if engine == "dask" and scheduler:

@@ -25,6 +25,10 @@ from . import WorkerCount
                    "PDFs of 64+ pages are read in page ranges, and the sentence stages "
                    "(tokenize, roles, SDG links) of documents of 1,500+ sentences (about 70 "
                    "pages) run in shards. The output is the same; 1 runs in this process only.")
+@click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default=None,
+              help="OCR (Tesseract, Japanese) for pages without a usable text layer: auto (the "
+                   "pipeline's default) reads only those pages, never leaves them out, always "
+                   "reads every page with OCR.")
 @click.option("--sample", is_flag=True,
               help="Ingest the bundled sample plan (佐久市 第二次総合計画 基本計画 excerpt).")
 @click.option("--max-text-mb", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -32,7 +36,8 @@ from . import WorkerCount
                    "[extract] max_text_mb, 20). PDFs are not limited by it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline_name: str,
-           workers: int, sample: bool, max_text_mb: float | None, quiet: bool) -> None:
+           workers: int, ocr: str | None, sample: bool, max_text_mb: float | None,
+           quiet: bool) -> None:
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
 
     Every sentence gets a role (achievement / issue / measure / other) and its SDG links.
@@ -61,7 +66,8 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     started = time.perf_counter()
     # the outputs carry no tokens: each sentence's are dropped once SDG linking has read them
     extract = {"max_text_mb": max_text_mb} if max_text_mb is not None else None
-    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False, extract=extract)
+    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False, extract=extract,
+                             ocr=ocr)
     documents, failures = [], []
     for path in inputs:
         result = pipeline.ingest_safely(path)

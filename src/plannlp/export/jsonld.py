@@ -118,6 +118,11 @@ def to_jsonld(doc: PlanDocument) -> dict[str, Any]:
         doc_node["previousRevision"] = previous if previous.startswith("http") else document_iri(previous)
     if doc.warnings:
         doc_node["warnings"] = list(doc.warnings)
+    if doc.ocr_pages:  # pages read by OCR: their confidence and the engine
+        doc_node["ocrPages"] = [part_iri(iri, f"ocr-page-{p.page}") for p in doc.ocr_pages]
+        graph.extend({"id": part_iri(iri, f"ocr-page-{p.page}"), "type": "OCRPage",
+                      "partOf": iri, "page": p.page, "ocrConfidence": p.confidence,
+                      "ocrEngine": p.engine} for p in doc.ocr_pages)
     graph.insert(0, doc_node)
     graph.append({
         "id": activity_iri, "type": "Activity", "software": f"plannlp {__version__}",

@@ -51,6 +51,8 @@ def document_row(doc: PlanDocument) -> dict[str, Any]:
         "others": roles.get("other", 0),
         "indicators": len(doc.indicators),
         "warnings": " | ".join(doc.warnings),
+        "ocr_pages": ";".join(f"{p.page}:{p.confidence}" for p in doc.ocr_pages),
+        "ocr_engine": ";".join(sorted({p.engine for p in doc.ocr_pages})),
         "models": ";".join(f"{k}={v}" for k, v in doc.models),
     }
 

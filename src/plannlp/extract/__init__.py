@@ -108,6 +108,7 @@ def extract(
         doc = PlanDocument(source=src, raw_text=extracted.text, pages=extracted.pages,
                            tables=extracted.tables, warnings=extracted.warnings,
                            layout="blocks", line_boxes=extracted.boxes,
+                           ocr_pages=extracted.ocr_pages,
                            metadata=DocumentMetadata(title=extracted.title))
     else:
         check_text_size(len(data), path, settings)

@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
-from ..model import LineBox, Page, Table
-from . import layout
+from ..model import LineBox, OCRPage, Page, Table
+from . import layout, ocr
 from .layout import PageLayout, TextLine
 from .settings import ExtractSettings
 
@@ -80,6 +80,7 @@ class ExtractedPDF:
     warnings: tuple[str, ...]
     title: str | None
     boxes: tuple[LineBox, ...] = ()
+    ocr_pages: tuple[OCRPage, ...] = ()
 
 
 def bundled_japanese_font_dir() -> Path | None:
@@ -519,12 +520,13 @@ def is_glyph_garbage(page: PageLayout) -> bool:
     return len(_JAPANESE.findall(chars)) < MIN_JAPANESE_SHARE * max(len(chars), 1)
 
 
-def _no_text_warning(empty_pages: list[int], garbled: list[int]) -> str:
+def _no_text_warning(empty_pages: list[int], garbled: list[int], hint: str | None = None) -> str:
     listed = ", ".join(map(str, empty_pages[:MAX_PAGES_LISTED]))
     more = " …" if len(empty_pages) > MAX_PAGES_LISTED else ""
     why = ("scanned, or fonts without a Unicode map whose glyph codes were left out; OCR needed"
            if garbled else "scanned? OCR needed")
-    return f"{len(empty_pages)} page(s) have no text layer ({why}): page {listed}{more}."
+    return (f"{len(empty_pages)} page(s) have no text layer ({why}): page {listed}{more}."
+            + (f" {hint}" if hint else ""))
 
 
 @dataclass(frozen=True)
@@ -615,27 +617,35 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
     empty_pages = [n for n, read in enumerate(reads, start=1)
                    if n in garbled or not has_usable_text(
                        "".join(line.text for line in read.layout.lines), settings.min_chars_per_page)]
+    # OCR (plannlp.extract.ocr): the pages without usable text (all with ocr = "always")
+    read_by_ocr = {r.number: r for r in ocr.read_without_text(lambda: _open(data, path), settings,
+                                                             empty_pages, limit)}
+    empty_pages = [n for n in empty_pages if n not in read_by_ocr]
     if len(empty_pages) == limit:
         what = ("a readable text layer (its fonts have no Unicode map: the text is glyph codes, "
                 "not characters)" if garbled else "a text layer (an image-only or scanned PDF)")
-        raise NeedsOCRError(f"None of its {limit} page(s) has {what}.", path=path)
-    layouts = [replace(read.layout, lines=()) if n in garbled else read.layout
+        raise NeedsOCRError(f"None of its {limit} page(s) has {what}.", path=path,
+                            hint=ocr.unavailable_hint(settings))
+    layouts = [read_by_ocr[n].layout if n in read_by_ocr else replace(read.layout, lines=())
+               if n in garbled else read.layout
                for n, read in enumerate(reads, start=1)]  # glyph codes are not text: left out
     found_tables = tables_on(data, [n for n, read in enumerate(reads, start=1)
-                                    if read.ruled and n not in garbled])
+                                    if read.ruled and n not in garbled and n not in read_by_ocr])
     laid_out = layout.document_text(_with_tables(layouts, found_tables))
     pages: list[Page] = []
     offset = 0
     for number, page_text in enumerate(laid_out.pages, start=1):
         pages.append(Page(number, offset, offset + len(page_text)))
         offset += len(page_text) + 1  # the "\f" between pages
-    warnings = [_no_text_warning(empty_pages, garbled)] if empty_pages else []
+    warnings = [_no_text_warning(empty_pages, garbled, ocr.unavailable_hint(settings))
+                ] if empty_pages else []
+    warnings += filter(None, [ocr.low_confidence_warning(list(read_by_ocr.values()))])
     if limit < count:
         warnings.append(f"Only the first {limit} of {count} pages were read (max_pages).")
     text = "\f".join(laid_out.pages)
     tables = [locate_table(t, text, pages) for t, _ in found_tables]
     return ExtractedPDF(text, tuple(pages), tuple(tables), tuple(warnings), title,
-                        line_boxes(laid_out, pages))
+                        line_boxes(laid_out, pages), ocr.provenance(list(read_by_ocr.values())))
 
 
 def read_layouts(data: bytes, path: str, settings: ExtractSettings) -> list[PageLayout]:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import ConfigError
+
+#: ``ocr``: ``auto`` reads the pages without a usable text layer with OCR (when Tesseract is
+#: installed), ``never`` leaves them out, ``always`` OCRs every page.
+OCR_MODES = ("auto", "never", "always")
+
 
 @dataclass(frozen=True)
 class ExtractSettings:
@@ -17,3 +23,14 @@ class ExtractSettings:
     #: (docs/extract.md, "Size limit"). None: no limit. PDFs are read page by page and are
     #: limited by ``max_pages`` instead.
     max_text_mb: float | None = 20
+    ocr: str = "auto"  # auto | never | always (see OCR_MODES)
+    ocr_dpi: int = 300  # pages are rendered at this resolution for OCR
+    ocr_workers: int = 2  # Tesseract runs at the same time (one process each)
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise ConfigError(f"ocr must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}.")
+        if not isinstance(self.ocr_dpi, int) or not 72 <= self.ocr_dpi <= 600:
+            raise ConfigError(f"ocr_dpi must be a whole number from 72 to 600, not {self.ocr_dpi!r}.")
+        if not isinstance(self.ocr_workers, int) or self.ocr_workers < 1:
+            raise ConfigError(f"ocr_workers must be a whole number of at least 1, not {self.ocr_workers!r}.")

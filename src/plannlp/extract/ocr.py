@@ -1,0 +1,275 @@
+"""OCR of pages without a usable text layer: Tesseract's word boxes as a :class:`PageLayout`.
+
+A page is rendered with pypdfium2 (:data:`DEFAULT_DPI`), read by Tesseract through
+pytesseract (``image_to_data``: one row per word with its box in pixels and its confidence),
+and its words are grouped into Tesseract's lines. Each line becomes a :class:`TextLine`
+whose box is scaled from pixels to PDF points (origin bottom-left), so an OCR'd page goes
+through exactly the same layout (columns, blocks, headers, 縦書き), cleanup and segmentation
+as a text layer.
+
+Horizontal or vertical writing: the page is read with ``jpn`` first; when its mean
+confidence is below :data:`TRY_VERTICAL_BELOW`, it is read again with ``jpn_vert`` and the
+reading with the higher mean confidence is kept (measured in ``scripts/eval_ocr.py``: a
+縦書き page read as ``jpn`` scores far lower than as ``jpn_vert``, a horizontal page the other
+way round).
+
+Pages are read in parallel: each Tesseract run is its own process (pytesseract calls the
+``tesseract`` command), started from a thread pool of at most ``workers`` threads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+
+from ..errors import NeedsOCRError
+from ..model import OCRPage
+from .layout import PageLayout, TextLine
+from .settings import ExtractSettings
+
+#: Pages are rendered at this resolution (dots per inch) for Tesseract.
+DEFAULT_DPI = 300
+#: A page whose mean word confidence (0–1) is below this is named in a warning.
+LOW_CONFIDENCE = 0.6
+#: A page read as horizontal (``jpn``) below this mean confidence is also read as 縦書き
+#: (``jpn_vert``), and the better reading is kept.
+TRY_VERTICAL_BELOW = 0.85
+HORIZONTAL, VERTICAL = "jpn", "jpn_vert"
+#: Tesseract's page segmentation per model (measured on the layout fixtures scanned at 300
+#: dpi, CER of the page): 1, automatic with orientation and script detection, for horizontal
+#: pages (lo_text_box 12.0%, against 18.5% with 3, automatic without it; lo_header_footer
+#: 1.6% against 1.8%; reportlab_right_first equal); 5, one block of vertical text, for 縦書き,
+#: where 3 broke columns into pieces read out of order (chromium_vertical.pdf scanned at
+#: 200 dpi: 29.5% with 3, 1.3% with 5; at 300 dpi 2.0% and 1.3%).
+PAGE_SEGMENTATION = {HORIZONTAL: 1, VERTICAL: 5}
+#: How to install what OCR needs (said in errors and warnings).
+INSTALL_HINT = ("To read scanned pages, install Tesseract with its Japanese models "
+                "(`apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert`) "
+                "and `pip install pytesseract` (or `pip install 'plannlp[ocr]'`), then run again; "
+                "or OCR the file first, e.g. `ocrmypdf -l jpn in.pdf out.pdf`.")
+#: One process per Tesseract run: its own threads would only compete with the pages'.
+_TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
+_NOT_ASCII = "[^\x00-\x7f]"
+#: A space Tesseract put next to a Japanese character (between two Latin words it stays).
+_JAPANESE_SPACE = re.compile(rf"(?<={_NOT_ASCII}) +| +(?={_NOT_ASCII})")
+
+
+class OCRUnavailableError(NeedsOCRError):
+    """Pages need OCR but Tesseract, its Japanese models or pytesseract are missing."""
+
+    hint = INSTALL_HINT
+
+
+@dataclass(frozen=True)
+class OCRReading:
+    """One page as OCR read it: its lines, mean word confidence (0–1) and the model used."""
+
+    number: int  # 1-based
+    layout: PageLayout
+    confidence: float
+    language: str
+
+
+def tesseract_command() -> str:
+    """The Tesseract program (``PLANNLP_TESSERACT`` overrides the one on the PATH)."""
+    return os.environ.get("PLANNLP_TESSERACT") or "tesseract"
+
+
+@cache
+def _available(command: str) -> str | None:
+    """None when OCR can run with ``command``, else what is missing."""
+    try:
+        import pytesseract
+    except ImportError:
+        return "the Python package pytesseract is not installed"
+    if shutil.which(command) is None:
+        return f"the Tesseract program ({command}) is not installed"
+    pytesseract.pytesseract.tesseract_cmd = command
+    try:
+        languages = set(pytesseract.get_languages(config=""))
+    except Exception as e:  # a broken installation: say what it said
+        return f"Tesseract cannot run ({e})"
+    missing = [lang for lang in (HORIZONTAL, VERTICAL) if lang not in languages]
+    if missing:
+        return f"Tesseract's Japanese models are not installed ({', '.join(missing)})"
+    return None
+
+
+def missing_requirement() -> str | None:
+    """None when OCR can run here, else what is missing (for the error message)."""
+    return _available(tesseract_command())
+
+
+@cache
+def engine_name() -> str:
+    """E.g. ``tesseract 5.3.0``: the engine recorded in each OCR'd page's provenance."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = tesseract_command()
+    return f"tesseract {pytesseract.get_tesseract_version()}"
+
+
+def render(page, dpi: int):
+    """A pypdfium2 page as a greyscale Pillow image at ``dpi``."""
+    return page.render(scale=dpi / 72, grayscale=True).to_pil()
+
+
+def join_words(words: Sequence[str]) -> str:
+    """A line's words as text, without the spaces Tesseract puts between Japanese characters."""
+    return _JAPANESE_SPACE.sub("", " ".join(w for w in words if w))
+
+
+@dataclass
+class _Line:
+    words: list[str]
+    confidences: list[float]
+    box: list[int]  # left, top, right, bottom (pixels)
+
+
+def _lines(data: dict) -> list[_Line]:
+    """Tesseract's words (``image_to_data`` as a dict) grouped into its lines."""
+    lines: dict[tuple[int, int, int], _Line] = {}
+    for i, word in enumerate(data["text"]):
+        confidence = float(data["conf"][i])
+        if confidence < 0 or not str(word).strip():
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        left, top = data["left"][i], data["top"][i]
+        right, bottom = left + data["width"][i], top + data["height"][i]
+        line = lines.get(key)
+        if line is None:
+            lines[key] = _Line([str(word).strip()], [confidence], [left, top, right, bottom])
+        else:
+            line.words.append(str(word).strip())
+            line.confidences.append(confidence)
+            line.box = [min(line.box[0], left), min(line.box[1], top),
+                        max(line.box[2], right), max(line.box[3], bottom)]
+    return list(lines.values())
+
+
+def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, float],
+              language: str) -> tuple[PageLayout, float]:
+    """The page's :class:`PageLayout` (boxes in PDF points) and mean word confidence (0–1)."""
+    width_px, height_px = image_size
+    width, height = page_size
+    sx, sy = width / width_px, height / height_px
+    text_lines, confidences = [], []
+    for line in _lines(data):
+        text = join_words(line.words)
+        if not text:
+            continue
+        left, top, right, bottom = line.box
+        x0, x1 = left * sx, right * sx
+        y0, y1 = height - bottom * sy, height - top * sy
+        vertical = language == VERTICAL and (y1 - y0) > (x1 - x0) and len(text) > 1
+        size = (x1 - x0) if vertical else (y1 - y0)
+        text_lines.append(TextLine(text, x0, y0, x1, y1, max(size, 0.1), vertical=vertical,
+                                   font="ocr"))
+        confidences.extend(line.confidences)
+    mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
+    return PageLayout(width, height, tuple(text_lines)), mean
+
+
+def read_image(image, page_size: tuple[float, float], language: str) -> tuple[PageLayout, float]:
+    """One Tesseract run of ``image`` with ``language``."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = tesseract_command()
+    data = pytesseract.image_to_data(image, lang=language, config=f"--psm {PAGE_SEGMENTATION[language]}",
+                                     output_type=pytesseract.Output.DICT)
+    return layout_of(data, image.size, page_size, language)
+
+
+def ocr_image(number: int, image, page_size: tuple[float, float]) -> OCRReading:
+    """A page image read horizontally, and vertically too when that reading is weak."""
+    layout, confidence = read_image(image, page_size, HORIZONTAL)
+    best = OCRReading(number, layout, confidence, HORIZONTAL)
+    if confidence < TRY_VERTICAL_BELOW:
+        layout, confidence = read_image(image, page_size, VERTICAL)
+        if confidence > best.confidence:
+            best = OCRReading(number, layout, confidence, VERTICAL)
+    return best
+
+
+def ocr_pages(pdf, numbers: Sequence[int], *, dpi: int = DEFAULT_DPI, workers: int = 1
+              ) -> list[OCRReading]:
+    """OCR the given 1-based pages of an open pypdfium2 document, ``workers`` at a time."""
+    for name, value in _TESSERACT_ENV.items():  # inherited by the tesseract processes
+        os.environ.setdefault(name, value)
+    jobs = []
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            jobs.append((number, render(page, dpi).copy(), page.get_size()))
+        finally:
+            page.close()
+    if workers <= 1 or len(jobs) <= 1:
+        return [ocr_image(*job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: ocr_image(*job), jobs))
+
+
+def low_confidence_warning(pages: Sequence[OCRReading]) -> str | None:
+    """A warning naming the OCR'd pages read with a mean confidence below :data:`LOW_CONFIDENCE`."""
+    low = [p for p in pages if p.confidence < LOW_CONFIDENCE]
+    if not low:
+        return None
+    listed = ", ".join(f"{p.number} ({p.confidence:.0%})" for p in low)
+    return (f"{len(low)} OCR'd page(s) were read with low confidence (below "
+            f"{LOW_CONFIDENCE:.0%}); check their text: page {listed}.")
+
+
+def pages_to_read(settings: ExtractSettings, without_text: Sequence[int], count: int) -> list[int]:
+    """The 1-based pages OCR reads under ``settings.ocr``."""
+    if settings.ocr == "never":
+        return []
+    return list(range(1, count + 1)) if settings.ocr == "always" else list(without_text)
+
+
+def read_without_text(open_pdf: Callable, settings: ExtractSettings, without_text: Sequence[int],
+                      count: int) -> list[OCRReading]:
+    """OCR the pages ``settings.ocr`` asks for (``open_pdf()`` opens the document again).
+
+    ``auto`` without Tesseract reads nothing (the caller says what is missing);
+    ``always`` without it is an :class:`OCRUnavailableError`.
+    """
+    numbers = pages_to_read(settings, without_text, count)
+    if not numbers:
+        return []
+    missing = missing_requirement()
+    if missing:
+        if settings.ocr == "always":
+            raise OCRUnavailableError(f"OCR was asked for (ocr = always), but {missing}.")
+        return []
+    pdf = open_pdf()
+    try:
+        readings = ocr_pages(pdf, numbers, dpi=settings.ocr_dpi, workers=settings.ocr_workers)
+    finally:
+        pdf.close()
+    return [r for r in readings if found_text(r, settings.min_chars_per_page)]
+
+
+def found_text(reading: OCRReading, min_chars: int) -> bool:
+    """Whether OCR read at least ``min_chars`` characters on the page (a page of pictures
+    only reads as a few stray marks, and stays a page without text)."""
+    return sum(len("".join(line.text.split())) for line in reading.layout.lines) >= min_chars
+
+
+def provenance(readings: Sequence[OCRReading]) -> tuple[OCRPage, ...]:
+    """What the document records of each OCR'd page."""
+    engine = engine_name() if readings else ""
+    return tuple(OCRPage(r.number, round(r.confidence, 4), f"{engine} {r.language}")
+                 for r in readings)
+
+
+def unavailable_hint(settings: ExtractSettings) -> str | None:
+    """The hint for pages left without text: how to install OCR when ``auto`` could not run."""
+    if settings.ocr == "never":
+        return None
+    missing = missing_requirement()
+    return f"OCR could not run: {missing}. {INSTALL_HINT}" if missing else None

@@ -1,0 +1,166 @@
+"""OCR of pages without a text layer (plannlp.extract.ocr, issue #18).
+
+ocr/image_only_seed.pdf is page 1 of layout/lo_two_columns.pdf rendered at 150 dpi (greyscale,
+JPEG) and wrapped into a PDF without any text (``python scripts/eval_ocr.py
+--make-fixture``): real plan text, so the OCR'd document is compared with the same page read
+from its text layer. CI installs Tesseract and its Japanese models (.ci/run); elsewhere the
+tests that need them are skipped when they are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from plannlp import load_pipeline
+from plannlp.errors import ConfigError, NeedsOCRError
+from plannlp.export.jsonld import to_jsonld
+from plannlp.extract import extract
+from plannlp.extract import ocr as ocr_module
+from plannlp.extract.ocr import OCRUnavailableError, join_words, layout_of
+from plannlp.extract.settings import ExtractSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from scripts.eval_ocr import character_error_rate, edit_distance  # noqa: E402
+
+PDF = ROOT / "tests" / "fixtures" / "pdf"
+SCAN = PDF / "ocr" / "image_only_seed.pdf"
+SOURCE = PDF / "layout" / "lo_two_columns.pdf"
+
+needs_tesseract = pytest.mark.skipif(
+    ocr_module.missing_requirement() is not None and not os.environ.get("CI"),
+    reason=f"OCR cannot run here: {ocr_module.missing_requirement()}")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return load_pipeline(keep_tokens=False)
+
+
+@pytest.fixture(scope="module")
+def scanned(pipeline):
+    return pipeline.ingest(SCAN)
+
+
+# -- end to end ---------------------------------------------------------------------------
+
+
+@needs_tesseract
+def test_an_image_only_pdf_is_read_by_ocr_end_to_end(pipeline, scanned):
+    text_layer = pipeline.ingest(SOURCE)
+    assert character_error_rate(text_layer.raw_text, scanned.raw_text) < 0.08
+    assert len(scanned.sentences) >= 0.8 * len(text_layer.sentences)
+    roles = {s.role.label for s in scanned.sentences}
+    assert {"issue", "measure"} <= roles
+    assert "観光誘客" in scanned.text and "　" not in scanned.raw_text.replace("\n", "")[:50]
+    (page,) = scanned.ocr_pages
+    assert page.page == 1 and page.confidence > ocr_module.LOW_CONFIDENCE
+    assert page.engine.startswith("tesseract ") and page.engine.endswith(" jpn")
+
+
+@needs_tesseract
+def test_ocr_provenance_is_in_the_jsonld(scanned):
+    graph = json.loads(json.dumps(to_jsonld(scanned), ensure_ascii=False))["@graph"]
+    document = graph[0]
+    (ocr_page_id,) = document["ocrPages"]
+    (node,) = [n for n in graph if n.get("id") == ocr_page_id]
+    assert node["type"] == "OCRPage" and node["page"] == 1 and node["partOf"] == document["id"]
+    assert 0.6 < node["ocrConfidence"] <= 1 and node["ocrEngine"].startswith("tesseract")
+
+
+@needs_tesseract
+def test_ocr_never_keeps_the_needs_ocr_error():
+    with pytest.raises(NeedsOCRError) as caught:
+        load_pipeline(keep_tokens=False, ocr="never").ingest(SCAN)
+    assert caught.value.code == "E107" and "ocrmypdf" in str(caught.value)
+
+
+@needs_tesseract
+def test_ocr_always_reads_a_text_layer_page_too():
+    doc = extract(SOURCE, settings=ExtractSettings(ocr="always"))
+    assert [p.page for p in doc.ocr_pages] == [1] and "観光" in doc.raw_text
+
+
+# -- without Tesseract ----------------------------------------------------------------------
+
+
+def test_without_tesseract_auto_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNLP_TESSERACT", str(tmp_path / "no-such-tesseract"))
+    with pytest.raises(NeedsOCRError) as caught:
+        extract(SCAN)
+    message = str(caught.value)
+    assert caught.value.code == "E107" and "no-such-tesseract" in message
+    assert "apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert" in message
+    assert "pip install pytesseract" in message
+
+
+def test_without_tesseract_always_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNLP_TESSERACT", str(tmp_path / "no-such-tesseract"))
+    with pytest.raises(OCRUnavailableError, match="apt-get install tesseract-ocr"):
+        extract(SOURCE, settings=ExtractSettings(ocr="always"))
+
+
+def test_a_pdf_with_a_text_layer_needs_no_tesseract(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNLP_TESSERACT", str(tmp_path / "no-such-tesseract"))
+    doc = extract(SOURCE)
+    assert doc.ocr_pages == () and "観光" in doc.raw_text
+
+
+def test_an_unknown_ocr_mode_is_a_config_error():
+    with pytest.raises(ConfigError, match="auto, never, always"):
+        ExtractSettings(ocr="sometimes")
+
+
+# -- the pieces -----------------------------------------------------------------------------
+
+
+def test_spaces_between_japanese_characters_are_removed():
+    assert join_words(["持続", "可能", "な", "SDGs", "goal", "（", "17", "）"]) == "持続可能なSDGs goal（17）"
+
+
+def test_word_boxes_become_lines_in_pdf_points():
+    data = {"text": ["市民", "協働", "", "計画"], "conf": [90, 80, -1, 70],
+            "block_num": [1, 1, 1, 1], "par_num": [1, 1, 1, 1], "line_num": [1, 1, 2, 2],
+            "left": [100, 200, 0, 100], "top": [100, 100, 0, 300],
+            "width": [100, 100, 0, 100], "height": [50, 50, 0, 50]}
+    page, confidence = layout_of(data, (1000, 2000), (500.0, 1000.0), "jpn")
+    first, second = page.lines
+    assert first.text == "市民協働" and second.text == "計画"
+    assert (first.x0, first.y0, first.x1, first.y1) == (50.0, 925.0, 150.0, 950.0)
+    assert first.size == 25.0 and not first.vertical
+    assert confidence == pytest.approx(0.8)
+
+
+def test_character_error_rate_on_a_known_pair():
+    # NFKC folds the full-width letters and digits, whitespace is dropped: one substitution
+    # (画→画 is equal, 書 for 画 is not) in 7 characters
+    assert character_error_rate("ＳＤＧｓ 計画１", "SDGs計書1") == pytest.approx(1 / 7)
+    assert edit_distance("協働のまち", "協働まちづくり") == 4
+    assert character_error_rate("", "") == 0.0
+
+
+def test_low_confidence_pages_are_named_in_a_warning():
+    from plannlp.extract.layout import PageLayout
+    from plannlp.extract.ocr import OCRReading, low_confidence_warning
+
+    empty = PageLayout(595.0, 842.0, ())
+    pages = [OCRReading(2, empty, 0.91, "jpn"), OCRReading(5, empty, 0.42, "jpn_vert")]
+    assert low_confidence_warning(pages) == (
+        "1 OCR'd page(s) were read with low confidence (below 60%); check their text: page 5 (42%).")
+    assert low_confidence_warning(pages[:1]) is None
+
+
+def test_the_ingest_command_takes_ocr_never(tmp_path):
+    from click.testing import CliRunner
+
+    from plannlp.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", str(SCAN), "--ocr", "never", "--workers", "1",
+                                      "-o", str(tmp_path / "out.jsonld")])
+    assert result.exit_code == 1 and "[E107]" in result.output
+    assert not (tmp_path / "out.jsonld").exists()
