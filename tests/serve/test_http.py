@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import time
 from pathlib import Path
@@ -17,8 +16,8 @@ pytest.importorskip("multipart")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from plannlp.kb.validate import validate_data  # noqa: E402
-from plannlp.serve import create_app  # noqa: E402
 from plannlp.serve import app as app_module  # noqa: E402
+from plannlp.serve import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = ROOT / "corpora" / "seeds" / "002_2b25f45b06c7f47b.txt"

@@ -11,12 +11,18 @@ import hmac
 import json
 import secrets
 import threading
-from urllib.parse import quote, unquote
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.templating import Jinja2Templates
 
 from ..errors import PlanNLPError
@@ -146,7 +152,7 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
         return {"id": doc_id, "status": row["status"], "error": row["error"]}
 
     @app.post("/documents")
-    async def upload(request: Request, file: UploadFile = File(...), csrf: str = Form("")):
+    async def upload(request: Request, file: UploadFile = File(...), csrf: str = Form("")):  # noqa: B008
         check_csrf(request, csrf)
         data = await file.read(MAX_UPLOAD_BYTES + 1)
         name = Path((file.filename or "upload").replace("\\", "/")).name or "upload"

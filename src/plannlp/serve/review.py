@@ -38,7 +38,7 @@ def goal_names() -> dict[int, str]:
     names = {}
     for line in lines[1:]:
         if line.strip():
-            row = dict(zip(header, line.split("\t")))
+            row = dict(zip(header, line.split("\t"), strict=False))
             names[int(row["goal"])] = row["short_name_ja"]
     return names
 
