@@ -165,3 +165,21 @@ def test_pdf_upload_view_and_page_render(client):
     assert client.get(f"/documents/{doc_id}/pages/999.png").status_code == 404
     # filters: by role and low confidence
     assert client.get(f"/documents/{doc_id}?role=measure&max_confidence=0.6").status_code == 200
+
+
+def test_import_corrections_writes_a_corpus_batch(client, text_doc, tmp_path):
+    from plannlp.serve.corrections import import_corrections
+    from plannlp.training.corpus import read_role_corpus
+
+    sid = sentence_ids(client, text_doc)[1]["id"].rsplit("#", 1)[-1]
+    client.post(f"/documents/{text_doc}/corrections", follow_redirects=False,
+                data={"csrf": csrf(client), "sentence": sid, "kind": "role", "value": "issue"})
+    counts = import_corrections(client.app.state.store.data_dir, tmp_path)
+    assert counts["documents"] >= 1 and counts["labels"] >= 1
+    corpus = read_role_corpus(tmp_path, seeds=False)
+    labelled = [s for s in corpus.sentences if s.excerpt_id == f"review-{text_doc}"]
+    assert any(s.role == "issue" for s in labelled)
+    for s in labelled:
+        assert s.text in corpus.excerpts[s.excerpt_id].text
+    provenance = (tmp_path / "roles" / "batches" / "review" / "provenance.tsv").read_text(encoding="utf-8")
+    assert "山田" in provenance and sid in provenance

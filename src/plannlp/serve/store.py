@@ -31,7 +31,7 @@ def now() -> str:
 
 
 class Store:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, recover: bool = True) -> None:
         self.data_dir = Path(data_dir)
         for sub in ("uploads", "results", "cache"):
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -39,9 +39,9 @@ class Store:
         self._db = sqlite3.connect(self.data_dir / "plannlp-serve.sqlite3", check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(SCHEMA)
-        # an ingest cut short by a restart will not finish: say so
-        self._db.execute("UPDATE documents SET status='failed', error=? WHERE status IN ('queued','running')",
-                         ("The server stopped before this ingest finished; upload the file again.",))
+        if recover:  # the server starting: an ingest cut short by a restart will not finish
+            self._db.execute("UPDATE documents SET status='failed', error=? WHERE status IN ('queued','running')",
+                             ("The server stopped before this ingest finished; upload the file again.",))
         self._db.commit()
 
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
