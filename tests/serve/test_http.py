@@ -183,3 +183,10 @@ def test_import_corrections_writes_a_corpus_batch(client, text_doc, tmp_path):
         assert s.text in corpus.excerpts[s.excerpt_id].text
     provenance = (tmp_path / "roles" / "batches" / "review" / "provenance.tsv").read_text(encoding="utf-8")
     assert "山田" in provenance and sid in provenance
+
+
+def test_ingest_name_follows_the_content():
+    assert app_module.ingest_name("計画.pdf", "ab.pdf") == "計画.pdf"
+    assert app_module.ingest_name("計画.md", "ab.txt") == "計画.md"
+    assert app_module.ingest_name("計画.txt", "ab.pdf") == "計画.pdf"  # a PDF named .txt
+    assert app_module.ingest_name("計画", "ab.txt") == "計画.txt"

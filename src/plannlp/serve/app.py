@@ -26,7 +26,7 @@ from fastapi.responses import (
 from fastapi.templating import Jinja2Templates
 
 from ..errors import PlanNLPError
-from ..extract import PDF_MAGIC, media_type_of
+from ..extract import PDF_MAGIC, TEXT_SUFFIXES, media_type_of
 from ..extract.text import extract_text
 from ..model import ROLES, SDG_GOALS
 from . import review
@@ -36,6 +36,8 @@ from .store import Store
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: pages are rendered at this many pixels per PDF point
 RENDER_SCALE = 1.5
+#: corrected documents kept in memory (a view reads one without re-reading the file)
+CACHED_DOCUMENTS = 8
 CSRF_COOKIE = "plannlp_csrf"
 NAME_COOKIE = "plannlp_reviewer"
 
@@ -59,11 +61,22 @@ def check_upload(data: bytes, name: str) -> tuple[str, str]:
     return "text/plain", ".txt"
 
 
+def ingest_name(name: str, stored: str) -> str:
+    """The name the pipeline reads the file under: the uploaded name, unless its extension
+    contradicts the content (extract judges a text file's kind by its extension)."""
+    suffix, stored_suffix = Path(name).suffix.lower(), Path(stored).suffix
+    if suffix == stored_suffix or (stored_suffix == ".txt" and suffix in TEXT_SUFFIXES):
+        return name
+    return Path(name).stem + stored_suffix
+
+
 def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
     store = Store(Path(data_dir))
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plannlp-ingest")
     state: dict = {}
     pipeline_lock = threading.Lock()
+    corrected_cache: dict = {}  # (document, correction ids) → corrected JSON-LD; read-only once made
+    cache_lock = threading.Lock()
 
     def pipeline():
         with pipeline_lock:
@@ -83,7 +96,7 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
         row = store.document(doc_id)
         store.set_status(doc_id, "running")
         try:
-            doc = pipeline().ingest(store.upload_path(row), name=row["name"])
+            doc = pipeline().ingest(store.upload_path(row), name=ingest_name(row["name"], row["stored"]))
             store.result_path(doc_id).write_text(jsonld_text(to_jsonld(doc)), encoding="utf-8")
         except PlanNLPError as e:
             store.set_status(doc_id, "failed", str(e))
@@ -116,8 +129,18 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
             raise HTTPException(404, "No such document.")
         if row["status"] != "done":
             raise HTTPException(409, f"The document is not ingested yet (status: {row['status']}).")
+        corrections = store.corrections(doc_id)
+        key = (doc_id, tuple(c["id"] for c in corrections))
+        with cache_lock:
+            if key in corrected_cache:
+                return corrected_cache[key]
         data = json.loads(store.result_path(doc_id).read_text(encoding="utf-8"))
-        return review.apply_corrections(data, store.corrections(doc_id))
+        data = review.apply_corrections(data, corrections)
+        with cache_lock:
+            if len(corrected_cache) >= CACHED_DOCUMENTS:
+                corrected_cache.pop(next(iter(corrected_cache)))
+            corrected_cache[key] = data
+        return data
 
     def reviewer_name(request: Request) -> str:
         return unquote(request.cookies.get(NAME_COOKIE, "")).strip()  # cookies are ASCII: stored quoted
