@@ -190,3 +190,13 @@ def test_ingest_name_follows_the_content():
     assert app_module.ingest_name("計画.md", "ab.txt") == "計画.md"
     assert app_module.ingest_name("計画.txt", "ab.pdf") == "計画.pdf"  # a PDF named .txt
     assert app_module.ingest_name("計画", "ab.txt") == "計画.txt"
+
+
+def test_trace_view_against_an_earlier_plan(client, text_doc):
+    response = upload(client, ROOT / "corpora" / "seeds" / "000_ccc5004d4596790b.txt")
+    old = response.headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(client, old)["status"] == "done"
+    assert f'action="/documents/{text_doc}/trace"' in client.get(f"/documents/{text_doc}").text
+    report = client.get(f"/documents/{text_doc}/trace", params={"old": old})
+    assert report.status_code == 200 and "<html" in report.text.lower()
+    assert client.get(f"/documents/{text_doc}/trace", params={"old": text_doc}).status_code == 400

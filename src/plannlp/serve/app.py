@@ -217,7 +217,8 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
                       total=len(sentences), selected=selected, page=page_view, filters=filters,
                       roles=ROLES, role_names=review.ROLE_NAMES, goals=SDG_GOALS,
                       goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS,
-                      low=review.LOW_CONFIDENCE, corrections=store.corrections(doc_id))
+                      low=review.LOW_CONFIDENCE, corrections=store.corrections(doc_id),
+                      others=[d for d in store.documents() if d["status"] == "done" and d["id"] != doc_id])
 
     def review_box(box, width: float, height: float) -> dict:
         """A box in PDF points (origin bottom-left) as percentages of the rendered image."""
@@ -280,6 +281,18 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
 
     def safe_back(back: str, doc_id: str) -> str:
         return back if back.startswith(f"/documents/{doc_id}") else f"/documents/{doc_id}"
+
+    @app.get("/documents/{doc_id}/trace", response_class=HTMLResponse)
+    def trace(doc_id: str, old: str):
+        """The 新旧対照表 of this draft against an earlier plan in the data folder (both as
+        corrected), reusing plannlp.trace's HTML report."""
+        from ..export.jsonld import from_jsonld
+        from ..trace.report import to_html, trace_documents
+
+        if old == doc_id:
+            raise HTTPException(400, "Pick an earlier plan other than this one.")
+        result = trace_documents(from_jsonld(done_document(old)), from_jsonld(done_document(doc_id)))
+        return HTMLResponse(to_html(result))
 
     @app.get("/documents/{doc_id}/export.jsonld")
     def export_jsonld(doc_id: str):
