@@ -200,3 +200,12 @@ def test_trace_view_against_an_earlier_plan(client, text_doc):
     report = client.get(f"/documents/{text_doc}/trace", params={"old": old})
     assert report.status_code == 200 and "<html" in report.text.lower()
     assert client.get(f"/documents/{text_doc}/trace", params={"old": text_doc}).status_code == 400
+
+
+def test_long_documents_are_shown_in_windows(client, text_doc, monkeypatch):
+    monkeypatch.setattr(app_module, "VIEW_SENTENCES", 5)
+    ids = [n["id"].rsplit("#", 1)[-1] for n in sentence_ids(client, text_doc)]
+    page = client.get(f"/documents/{text_doc}").text
+    assert page.count('data-id="') == 5 and "next →" in page
+    page = client.get(f"/documents/{text_doc}", params={"s": ids[7]}).text  # the window holds it
+    assert f'data-id="{ids[7]}"' in page and f'data-id="{ids[0]}"' not in page and "← previous" in page

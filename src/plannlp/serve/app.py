@@ -36,6 +36,8 @@ from .store import Store
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: pages are rendered at this many pixels per PDF point
 RENDER_SCALE = 1.5
+#: sentences shown at once in the document view (the rest: previous/next links)
+VIEW_SENTENCES = 200
 #: corrected documents kept in memory (a view reads one without re-reading the file)
 CACHED_DOCUMENTS = 8
 CSRF_COOKIE = "plannlp_csrf"
@@ -194,7 +196,7 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def view(request: Request, doc_id: str, role: str = "", goal: int = 0, section: str = "",
-             max_confidence: float = 1.0, s: str = ""):
+             max_confidence: float = 1.0, s: str = "", start: int = 0):
         row = store.document(doc_id)
         if row is None:
             raise HTTPException(404, "No such document.")
@@ -206,6 +208,12 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
                  if (not role or x.role == role) and (not goal or any(g["goal"] == goal for g in x.goals))
                  and (not section or (x.section_id or "") == section or (x.section_id or "").startswith(section + "."))
                  and (max_confidence >= 1.0 or (x.confidence is not None and x.confidence <= max_confidence))]
+        matching = len(shown)
+        at = next((i for i, x in enumerate(shown) if x.id == s), None)
+        if at is not None:  # the window holds the selected sentence
+            start = at - at % VIEW_SENTENCES
+        start = max(0, min(start, max(matching - 1, 0)))
+        shown = shown[start:start + VIEW_SENTENCES]
         selected = next((x for x in sentences if x.id == s), shown[0] if shown else None)
         page_view = None
         if selected and selected.page and row["media_type"] == "application/pdf":
@@ -214,7 +222,7 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
                          "boxes": [review_box(b, width, height) for b in selected.boxes if b[0] == selected.page]}
         filters = {"role": role, "goal": goal, "section": section, "max_confidence": max_confidence}
         return render(request, "document.html", doc=row, sections=review.sections(data), sentences=shown,
-                      total=len(sentences), selected=selected, page=page_view, filters=filters,
+                      total=len(sentences), matching=matching, start=start, window=VIEW_SENTENCES, selected=selected, page=page_view, filters=filters,
                       roles=ROLES, role_names=review.ROLE_NAMES, goals=SDG_GOALS,
                       goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS,
                       low=review.LOW_CONFIDENCE, corrections=store.corrections(doc_id),
