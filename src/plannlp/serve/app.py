@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hmac
 import json
+import multiprocessing
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -41,6 +44,8 @@ VIEW_SENTENCES = 200
 #: corrected documents kept in memory (a view reads one without re-reading the file)
 CACHED_DOCUMENTS = 8
 CSRF_COOKIE = "plannlp_csrf"
+#: PDFium is not thread-safe: every page size and render in the server holds this lock
+PDFIUM_LOCK = threading.Lock()
 NAME_COOKIE = "plannlp_reviewer"
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
@@ -63,6 +68,35 @@ def check_upload(data: bytes, name: str) -> tuple[str, str]:
     return "text/plain", ".txt"
 
 
+_PIPELINE = None
+
+
+def ingest_file(db: str, doc_id: str, path: str, name: str, result: str) -> str | None:
+    """Ingest ``path`` (in the ingest process) and write its JSON-LD to ``result``; the
+    error's message, or None when done. The pipeline is loaded once per process."""
+    global _PIPELINE
+    import sqlite3
+
+    import plannlp
+    from plannlp.export import jsonld_text
+    from plannlp.export.jsonld import to_jsonld
+
+    with sqlite3.connect(db, timeout=30) as connection:  # the server sets done or failed
+        connection.execute("UPDATE documents SET status='running' WHERE id=? AND status='queued'", (doc_id,))
+    try:
+        if _PIPELINE is None:
+            _PIPELINE = plannlp.load_pipeline(workers=1, keep_tokens=False)
+        doc = _PIPELINE.ingest(path, name=name)
+        tmp = Path(result + ".tmp")
+        tmp.write_text(jsonld_text(to_jsonld(doc)), encoding="utf-8")
+        tmp.replace(result)
+    except PlanNLPError as e:
+        return str(e)
+    except Exception as e:  # a bug: still say so on the page
+        return f"Internal error: {type(e).__name__}: {e}"
+    return None
+
+
 def ingest_name(name: str, stored: str) -> str:
     """The name the pipeline reads the file under: the uploaded name, unless its extension
     contradicts the content (extract judges a text file's kind by its extension)."""
@@ -72,43 +106,42 @@ def ingest_name(name: str, stored: str) -> str:
     return Path(name).stem + stored_suffix
 
 
-def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
+def create_app(data_dir: str | Path) -> FastAPI:
     store = Store(Path(data_dir))
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plannlp-ingest")
-    state: dict = {}
-    pipeline_lock = threading.Lock()
+    # one ingest at a time, in its own process: PDFium is not thread-safe (pages are rendered
+    # in this process, under PDFIUM_LOCK), and a crash while reading a file cannot take the
+    # server down
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    def finished(doc_id: str, future) -> None:
+        try:
+            error = future.result()
+        except Exception as e:  # the process died (BrokenProcessPool) or a bug
+            error = f"The ingest process failed: {type(e).__name__}: {e}"
+        store.set_status(doc_id, "failed" if error else "done", error)
+
+    def submit(doc_id: str) -> None:
+        nonlocal executor
+        row = store.document(doc_id)
+        job = (ingest_file, str(store.db_path), doc_id, str(store.upload_path(row)),
+               ingest_name(row["name"], row["stored"]), str(store.result_path(doc_id)))
+        try:
+            future = executor.submit(*job)
+        except BrokenProcessPool:  # a previous ingest killed the process: start a new one
+            executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            future = executor.submit(*job)
+        future.add_done_callback(lambda f: finished(doc_id, f))
+
     corrected_cache: dict = {}  # (document, correction ids) → corrected JSON-LD; read-only once made
     cache_lock = threading.Lock()
 
-    def pipeline():
-        with pipeline_lock:
-            if "pipeline" not in state:
-                if pipeline_factory is not None:
-                    state["pipeline"] = pipeline_factory()
-                else:
-                    import plannlp
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        executor.shutdown(wait=False, cancel_futures=True)  # the ingest process ends with the server
 
-                    state["pipeline"] = plannlp.load_pipeline(workers=1, keep_tokens=False)
-            return state["pipeline"]
-
-    def ingest(doc_id: str) -> None:
-        from ..export import jsonld_text
-        from ..export.jsonld import to_jsonld
-
-        row = store.document(doc_id)
-        store.set_status(doc_id, "running")
-        try:
-            doc = pipeline().ingest(store.upload_path(row), name=ingest_name(row["name"], row["stored"]))
-            store.result_path(doc_id).write_text(jsonld_text(to_jsonld(doc)), encoding="utf-8")
-        except PlanNLPError as e:
-            store.set_status(doc_id, "failed", str(e))
-        except Exception as e:  # a bug: still say so on the page
-            store.set_status(doc_id, "failed", f"Internal error: {type(e).__name__}: {e}")
-        else:
-            store.set_status(doc_id, "done")
-
-    app = FastAPI(title="plannlp review", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.store, app.state.executor = store, executor
+    app = FastAPI(title="plannlp review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.store = store
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -183,7 +216,7 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
         name = Path((file.filename or "upload").replace("\\", "/")).name or "upload"
         media_type, suffix = check_upload(data, name)
         doc_id = store.add_document(name, suffix, media_type, data)
-        executor.submit(ingest, doc_id)
+        submit(doc_id)
         return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
     @app.post("/reviewer")
@@ -237,11 +270,12 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
     def page_size(doc_id: str, number: int) -> tuple[float, float]:
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(store.upload_path(store.document(doc_id))))
-        try:
-            return tuple(pdf[number - 1].get_size())
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(store.upload_path(store.document(doc_id))))
+            try:
+                return tuple(pdf[number - 1].get_size())
+            finally:
+                pdf.close()
 
     @app.get("/documents/{doc_id}/pages/{number}.png")
     def page_png(doc_id: str, number: int):
@@ -252,16 +286,17 @@ def create_app(data_dir: str | Path, *, pipeline_factory=None) -> FastAPI:
             raise HTTPException(404, "No such PDF document.")
         cached = store.data_dir / "cache" / f"{doc_id}-{number}.png"
         if not cached.exists():
-            pdf = pdfium.PdfDocument(str(store.upload_path(row)))
-            try:
-                if not 1 <= number <= len(pdf):
-                    raise HTTPException(404, f"The document has no page {number}.")
-                image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
-                tmp = cached.with_suffix(".tmp")
-                image.save(tmp, format="PNG")
-                tmp.replace(cached)
-            finally:
-                pdf.close()
+            with PDFIUM_LOCK:
+                pdf = pdfium.PdfDocument(str(store.upload_path(row)))
+                try:
+                    if not 1 <= number <= len(pdf):
+                        raise HTTPException(404, f"The document has no page {number}.")
+                    image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
+                finally:
+                    pdf.close()
+            tmp = cached.with_name(f"{cached.stem}-{threading.get_ident()}.tmp")
+            image.save(tmp, format="PNG")  # PNG encoding outside the lock
+            tmp.replace(cached)
         return Response(cached.read_bytes(), media_type="image/png")
 
     @app.post("/documents/{doc_id}/corrections")

@@ -36,7 +36,8 @@ class Store:
         for sub in ("uploads", "results", "cache"):
             (self.data_dir / sub).mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.data_dir / "plannlp-serve.sqlite3", check_same_thread=False)
+        self.db_path = self.data_dir / "plannlp-serve.sqlite3"
+        self._db = sqlite3.connect(self.db_path, timeout=30, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(SCHEMA)
         if recover:  # the server starting: an ingest cut short by a restart will not finish
