@@ -209,3 +209,15 @@ def test_long_documents_are_shown_in_windows(client, text_doc, monkeypatch):
     assert page.count('data-id="') == 5 and "next →" in page
     page = client.get(f"/documents/{text_doc}", params={"s": ids[7]}).text  # the window holds it
     assert f'data-id="{ids[7]}"' in page and f'data-id="{ids[0]}"' not in page and "← previous" in page
+
+
+def test_a_failed_ingest_shows_the_typed_error(client):
+    response = upload(client, ROOT / "tests" / "fixtures" / "pdf" / "image_only.pdf")
+    assert response.status_code == 303
+    doc_id = response.headers["location"].rsplit("/", 1)[-1]
+    status = wait_done(client, doc_id)
+    assert status["status"] == "failed" and status["error"]
+    assert "OCR" in status["error"] or "text" in status["error"]
+    page = client.get(f"/documents/{doc_id}").text
+    assert "failed" in page
+    assert client.get(f"/documents/{doc_id}/export.jsonld").status_code == 409
