@@ -158,7 +158,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
         if not cookie or not token or not hmac.compare_digest(cookie, token):
             raise HTTPException(403, "Missing or wrong CSRF token: reload the page and try again.")
 
-    def done_document(doc_id: str) -> dict:
+    def loaded(doc_id: str) -> review.Reviewed:
         row = store.document(doc_id)
         if row is None:
             raise HTTPException(404, "No such document.")
@@ -166,16 +166,16 @@ def create_app(data_dir: str | Path) -> FastAPI:
             raise HTTPException(409, f"The document is not ingested yet (status: {row['status']}).")
         corrections = store.corrections(doc_id)
         key = (doc_id, tuple(c["id"] for c in corrections))
-        with cache_lock:
-            if key in corrected_cache:
-                return corrected_cache[key]
-        data = json.loads(store.result_path(doc_id).read_text(encoding="utf-8"))
-        data = review.apply_corrections(data, corrections)
-        with cache_lock:
-            if len(corrected_cache) >= CACHED_DOCUMENTS:
-                corrected_cache.pop(next(iter(corrected_cache)))
-            corrected_cache[key] = data
-        return data
+        with cache_lock:  # one thread builds it, the others wait for it (no stampede)
+            if key not in corrected_cache:
+                data = json.loads(store.result_path(doc_id).read_text(encoding="utf-8"))
+                if len(corrected_cache) >= CACHED_DOCUMENTS:
+                    corrected_cache.pop(next(iter(corrected_cache)))
+                corrected_cache[key] = review.Reviewed.of(review.apply_corrections(data, corrections))
+            return corrected_cache[key]
+
+    def done_document(doc_id: str) -> dict:
+        return loaded(doc_id).data
 
     def reviewer_name(request: Request) -> str:
         return unquote(request.cookies.get(NAME_COOKIE, "")).strip()  # cookies are ASCII: stored quoted
@@ -235,8 +235,8 @@ def create_app(data_dir: str | Path) -> FastAPI:
             raise HTTPException(404, "No such document.")
         if row["status"] != "done":
             return render(request, "pending.html", doc=row)
-        data = done_document(doc_id)
-        sentences = review.review_sentences(data)
+        reviewed = loaded(doc_id)
+        sentences = reviewed.sentences
         shown = [x for x in sentences
                  if (not role or x.role == role) and (not goal or any(g["goal"] == goal for g in x.goals))
                  and (not section or (x.section_id or "") == section or (x.section_id or "").startswith(section + "."))
@@ -254,7 +254,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
             page_view = {"number": selected.page, "width": width, "height": height,
                          "boxes": [review_box(b, width, height) for b in selected.boxes if b[0] == selected.page]}
         filters = {"role": role, "goal": goal, "section": section, "max_confidence": max_confidence}
-        return render(request, "document.html", doc=row, sections=review.sections(data), sentences=shown,
+        return render(request, "document.html", doc=row, sections=reviewed.sections, sentences=shown,
                       total=len(sentences), matching=matching, start=start, window=VIEW_SENTENCES, selected=selected, page=page_view, filters=filters,
                       roles=ROLES, role_names=review.ROLE_NAMES, goals=SDG_GOALS,
                       goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS,
@@ -267,15 +267,19 @@ def create_app(data_dir: str | Path) -> FastAPI:
         return {"left": 100 * x0 / width, "top": 100 * (height - y1) / height,
                 "width": 100 * (x1 - x0) / width, "height": 100 * (y1 - y0) / height}
 
+    page_sizes: dict[str, list[tuple[float, float]]] = {}
+
     def page_size(doc_id: str, number: int) -> tuple[float, float]:
         import pypdfium2 as pdfium
 
         with PDFIUM_LOCK:
-            pdf = pdfium.PdfDocument(str(store.upload_path(store.document(doc_id))))
-            try:
-                return tuple(pdf[number - 1].get_size())
-            finally:
-                pdf.close()
+            if doc_id not in page_sizes:
+                pdf = pdfium.PdfDocument(str(store.upload_path(store.document(doc_id))))
+                try:
+                    page_sizes[doc_id] = [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]
+                finally:
+                    pdf.close()
+            return page_sizes[doc_id][number - 1]
 
     @app.get("/documents/{doc_id}/pages/{number}.png")
     def page_png(doc_id: str, number: int):
@@ -295,7 +299,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
                 finally:
                     pdf.close()
             tmp = cached.with_name(f"{cached.stem}-{threading.get_ident()}.tmp")
-            image.save(tmp, format="PNG")  # PNG encoding outside the lock
+            image.save(tmp, format="PNG", compress_level=1)  # fast; encoded outside the lock
             tmp.replace(cached)
         return Response(cached.read_bytes(), media_type="image/png")
 
@@ -304,8 +308,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
                 value: str = Form(...), csrf: str = Form(""), back: str = Form("")):
         check_csrf(request, csrf)
         who = reviewer(request)
-        data = done_document(doc_id)
-        if sentence not in {x.id for x in review.review_sentences(data)}:
+        if sentence not in loaded(doc_id).ids:
             raise HTTPException(400, "No such sentence in this document.")
         if kind == "role" and value not in ROLES:
             raise HTTPException(400, f"A role is one of {', '.join(ROLES)}.")

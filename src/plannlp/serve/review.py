@@ -139,6 +139,21 @@ def sections(data: dict) -> list[dict]:
             for n in data["@graph"] if n.get("type") == "Section"]
 
 
+@dataclass(frozen=True)
+class Reviewed:
+    """A corrected document and what the view reads of it (built once per set of corrections)."""
+
+    data: dict
+    sentences: list[ReviewSentence]
+    sections: list[dict]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, data: dict) -> Reviewed:
+        sentences = review_sentences(data)
+        return cls(data, sentences, sections(data), frozenset(s.id for s in sentences))
+
+
 CSV_COLUMNS = ["document", "id", "text", "role", "role_confidence", "role_source", "sdgs",
                "sdg_confidences", "sdg_sources", "page", "section_id", "kind", "reviewed_by", "reviewed_at"]
 
