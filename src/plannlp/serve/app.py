@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import multiprocessing
+import os
 import secrets
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -97,6 +98,29 @@ def ingest_file(db: str, doc_id: str, path: str, name: str, result: str) -> str 
     return None
 
 
+def render_page(pdf, number: int, out: Path) -> None:
+    """Page ``number`` of the open PDFium document as a PNG at ``out`` (written atomically)."""
+    image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
+    tmp = out.with_name(f"{out.stem}-{os.getpid()}-{threading.get_ident()}.tmp")
+    image.save(tmp, format="PNG", compress_level=1)
+    tmp.replace(out)
+
+
+def prerender_pages(path: str, cache: str, doc_id: str) -> None:
+    """Every page of a PDF rendered into the cache (in the ingest process, after its ingest),
+    so views need not render while staff read."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for number in range(1, len(pdf) + 1):
+            out = Path(cache) / f"{doc_id}-{number}.png"
+            if not out.exists():
+                render_page(pdf, number, out)
+    finally:
+        pdf.close()
+
+
 def ingest_name(name: str, stored: str) -> str:
     """The name the pipeline reads the file under: the uploaded name, unless its extension
     contradicts the content (extract judges a text file's kind by its extension)."""
@@ -119,6 +143,12 @@ def create_app(data_dir: str | Path) -> FastAPI:
         except Exception as e:  # the process died (BrokenProcessPool) or a bug
             error = f"The ingest process failed: {type(e).__name__}: {e}"
         store.set_status(doc_id, "failed" if error else "done", error)
+        row = store.document(doc_id)
+        if not error and row["media_type"] == "application/pdf":
+            try:
+                executor.submit(prerender_pages, str(store.upload_path(row)), str(store.data_dir / "cache"), doc_id)
+            except RuntimeError:  # shutting down or a broken pool: pages render on demand
+                pass
 
     def submit(doc_id: str) -> None:
         nonlocal executor
@@ -295,12 +325,9 @@ def create_app(data_dir: str | Path) -> FastAPI:
                 try:
                     if not 1 <= number <= len(pdf):
                         raise HTTPException(404, f"The document has no page {number}.")
-                    image = pdf[number - 1].render(scale=RENDER_SCALE).to_pil()
+                    render_page(pdf, number, cached)
                 finally:
                     pdf.close()
-            tmp = cached.with_name(f"{cached.stem}-{threading.get_ident()}.tmp")
-            image.save(tmp, format="PNG", compress_level=1)  # fast; encoded outside the lock
-            tmp.replace(cached)
         return Response(cached.read_bytes(), media_type="image/png")
 
     @app.post("/documents/{doc_id}/corrections")
