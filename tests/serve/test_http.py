@@ -13,8 +13,10 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("multipart")
 
+from click.testing import CliRunner  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
+from plannlp.cli import cli  # noqa: E402
 from plannlp.kb.validate import validate_data  # noqa: E402
 from plannlp.serve import app as app_module  # noqa: E402
 from plannlp.serve import create_app  # noqa: E402
@@ -100,6 +102,10 @@ def test_correct_role_and_goal_then_export_and_undo(client, text_doc):
     link = nodes[sentence["id"] + "-sdg-14"]
     assert link["linkSource"] == "human" and link["id"] in node["sdgLinks"]
     assert validate_data(data) == []
+    exported = Path(client.app.state.store.data_dir) / "export-test.jsonld"
+    exported.write_bytes(client.get(f"/documents/{text_doc}/export.jsonld").content)
+    result = CliRunner().invoke(cli, ["validate", str(exported)])
+    assert result.exit_code == 0, result.output
 
     rows = list(csv.DictReader(io.StringIO(client.get(f"/documents/{text_doc}/export.csv").text.lstrip("\ufeff"))))
     row = next(r for r in rows if r["id"] == sid)
