@@ -227,3 +227,10 @@ def test_a_failed_ingest_shows_the_typed_error(client):
     page = client.get(f"/documents/{doc_id}").text
     assert "failed" in page
     assert client.get(f"/documents/{doc_id}/export.jsonld").status_code == 409
+
+
+def test_the_name_form_redirects_only_inside_the_site(client):
+    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        response = client.post("/reviewer", data={"csrf": csrf(client), "name": "山田", "next": target},
+                               follow_redirects=False)
+        assert response.headers["location"] == "/"

@@ -252,7 +252,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
     @app.post("/reviewer")
     def set_reviewer(request: Request, name: str = Form(...), csrf: str = Form(""), next: str = Form("/")):
         check_csrf(request, csrf)
-        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        target = next if next.startswith("/") and not next.startswith(("//", "/\\")) else "/"
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(NAME_COOKIE, quote(name.strip()[:80]), samesite="strict", max_age=365 * 86400)
         return response
