@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("plannlp.cli.kb_cmd", "validate", "Check a JSON-LD file against the SHACL shapes."),
     "kb": ("plannlp.cli.kb_cmd", "kb", "Load, query and push the plan knowledge base (SPARQL)."),
     "trace": ("plannlp.cli.trace_cmd", "trace", "Compare plan revisions: a 新旧対照表 of measures and indicators."),
+    "serve": ("plannlp.cli.serve_cmd", "serve", "Serve the review page: upload, correct roles and goals, export."),
 }
 
 

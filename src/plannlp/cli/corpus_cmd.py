@@ -82,3 +82,16 @@ def folds(corpus: Path) -> None:
     names.update({s.municipality_code: (s.prefecture, s.municipality) for s in sdg})
     path = write_folds(corpus, assigned, names)
     click.echo(f"{len(assigned) - len(fixed)} municipalities added; {len(assigned)} in {path}")
+
+
+@corpus.command("import-corrections")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@CORPUS
+@click.option("--batch", default="review", show_default=True, help="The batch folder to (re)write.")
+def import_corrections(data_dir: Path, corpus: Path, batch: str) -> None:
+    """Write the review page's role corrections (plannlp serve --data DATA_DIR) as a corpus batch."""
+    from ..serve.corrections import import_corrections as run
+
+    counts = run(data_dir, corpus, batch)
+    click.echo(f"{counts['labels']} labels from {counts['corrections']} corrections of {counts['documents']} "
+               f"documents written to {corpus / 'roles' / 'batches' / batch}")
