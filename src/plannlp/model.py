@@ -320,9 +320,10 @@ class PlanDocument:
         if not self.line_boxes or end <= start:
             return ()
         raw_start, raw_end = self.raw_span(start, end)
-        i = max(bisect.bisect_right(self._box_starts, raw_start) - 1, 0)
+        boxes = self.line_boxes
         found = []
-        for box in self.line_boxes[i:]:
+        for i in range(max(bisect.bisect_right(self._box_starts, raw_start) - 1, 0), len(boxes)):
+            box = boxes[i]
             if box.start >= raw_end:
                 break
             if box.end <= raw_start:
