@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import csv
 import html
-import importlib.util
 import math
 import re
 import subprocess
@@ -527,18 +526,6 @@ RL_BODY_PT, RL_HEADING_PT, RL_NOTE_PT = 10.0, 12.0, 8.5
 NO_LINE_START = "。、）」』・…"
 
 
-def reportlab_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    spec = importlib.util.find_spec("japanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("japanize-matplotlib is not installed: pip install japanize-matplotlib")
-    path = Path(spec.submodule_search_locations[0]) / "fonts" / "ipaexg.ttf"
-    pdfmetrics.registerFont(TTFont("IPAexGothic", str(path)))
-    return "IPAexGothic"
-
-
 def wrap_chars(text: str, font: str, size: float, width: float, indent: float = 0.0
                ) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` (the first indented by ``indent``),
@@ -633,7 +620,11 @@ def replace_space(lines: list[SetLine]) -> list[SetLine]:
 def make_reportlab(fixture: Fixture, units: list[Unit], pdf: Path) -> None:
     from reportlab.pdfgen import canvas
 
-    font = reportlab_font()
+    if str(REPO) not in sys.path:  # run as a script: scripts/ is on the path, the repo is not
+        sys.path.insert(0, str(REPO))
+    from scripts.make_fixtures import embedded_font
+
+    font = embedded_font()  # IPAexGothic, registered as the benchmark PDF embeds it
     column_w = (PAGE_W - 2 * MARGIN_X - COLUMN_GAP) / 2
     note = next(u for u in units if u.text.startswith(fixture.footnote))
     note_lines = wrap_chars(note.text, font, RL_NOTE_PT, PAGE_W - 2 * MARGIN_X)

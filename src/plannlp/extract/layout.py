@@ -16,7 +16,6 @@ where a line ends, not from how many characters it has.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -157,7 +156,6 @@ class PageLayout:
     height: float
     lines: tuple[TextLine, ...]
     tables: tuple[Block, ...] = ()
-    vertical: bool = False
     unmapped: float = 0.0  # share of the runs whose first character has no Unicode map
 
 
@@ -445,14 +443,13 @@ def mark_footnotes(blocks: list[Block], body: float, height: float) -> list[Bloc
     return marked
 
 
-def take_tables(lines: list[TextLine], tables: Sequence[Block]) -> tuple[list[TextLine], list[Block]]:
-    """Lines outside every table's box, and the tables (as blocks) that hold any line."""
+def lines_outside(lines: list[TextLine], tables: Sequence[Block]) -> list[TextLine]:
+    """The lines whose centre lies outside every table's box (a table is read as its rows)."""
     def inside(line: TextLine, box: tuple[float, float, float, float]) -> bool:
         cx, cy = (line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2
         return box[0] - 1 <= cx <= box[2] + 1 and box[1] - 1 <= cy <= box[3] + 1
 
-    free = [line for line in lines if not any(inside(line, t.box) for t in tables if t.box)]
-    return free, list(tables)
+    return [line for line in lines if not any(inside(line, t.box) for t in tables if t.box)]
 
 
 # --- the page's text --------------------------------------------------------------------------
@@ -599,11 +596,6 @@ def page_text(ordered: Sequence[Block], body: float, number: int, *,
     return PageText(text + "\n" if text else text, emitted, False, [])
 
 
-def typical(values: Iterable[float], default: float) -> float:
-    values = list(values)
-    return statistics.median(values) if values else default
-
-
 # --- the document -----------------------------------------------------------------------------
 
 
@@ -718,18 +710,17 @@ def read_pages(layouts: Sequence[PageLayout]) -> tuple[list[ReadPage], float]:
                          body_font(every_line))
     read = []
     for number, page in enumerate(layouts, start=1):
-        dropped = [line for i, line in enumerate(page.lines)
-                   if i in furniture[number - 1] or RULE_LINE.match(line.text)]
-        kept = [line for i, line in enumerate(page.lines)
-                if i not in furniture[number - 1] and not RULE_LINE.match(line.text)]
+        kept, dropped = [], []
+        for i, line in enumerate(page.lines):
+            left_out = i in furniture[number - 1] or RULE_LINE.match(line.text)
+            (dropped if left_out else kept).append(line)
         height = page.height
         if is_vertical_page(page):
             kept = merge_abutting([turned(line, page.height) for line in kept], body)
             height = page.width
-        free, tables = take_tables(kept, page.tables)
         blocks = [vertical_as_line(b) if is_vertical_stack(b) else b
-                  for b in group_blocks(free, body_text)]
-        blocks = attach_floats(blocks) + tables
+                  for b in group_blocks(lines_outside(kept, page.tables), body_text)]
+        blocks = attach_floats(blocks) + list(page.tables)
         blocks = mark_footnotes(blocks, body, height)
         held_back = [b for b in blocks if b.kind in ("footnote", "float")]
         ordered = reading_order([b for b in blocks if b not in held_back], body)

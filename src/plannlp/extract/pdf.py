@@ -173,15 +173,6 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"[ \u3000\t]+")
 
 
-def _page_text(page) -> str:
-    textpage = page.get_textpage()
-    try:
-        text = textpage.get_text_range()
-    finally:
-        textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-
-
 @cache
 def _plain_functions():
     """PDFium's per-character functions as plain ctypes prototypes over addresses (a third
@@ -204,7 +195,9 @@ def _plain_functions():
 
 
 class _CharBoxes:
-    """Loose character boxes (the font's height, not the glyph's ink) of one text page."""
+    """What ``page_layout`` asks PDFium of one text page's characters: loose boxes (the
+    font's height, not the glyph's ink), font size, font name and weight (once per font),
+    whether a character has a Unicode map."""
 
     def __init__(self, textpage_raw) -> None:
         import pypdfium2.raw as pdfium_c

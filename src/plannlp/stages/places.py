@@ -34,6 +34,7 @@ class Municipality:
     code: str  # 6 digits with the check digit
     prefecture: str
     name: str  # as the table writes it, wards with their city: 札幌市中央区
+    city: str = ""  # a ward's city (札幌市); empty for others
 
 
 @cache
@@ -45,7 +46,8 @@ def municipalities_by_name() -> dict[str, tuple[Municipality, ...]]:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for row in rows:
             name = row["municipality"].replace(" ", "")
-            entry = Municipality(row["code"], row["prefecture"], name)
+            city = row["municipality"].split(" ", 1)[0] if " " in row["municipality"] else ""
+            entry = Municipality(row["code"], row["prefecture"], name, city)
             index.setdefault(name, []).append(entry)
             if " " in row["municipality"]:  # a ward: 札幌市 中央区
                 index.setdefault(row["municipality"].split(" ", 1)[1], []).append(entry)
@@ -85,8 +87,7 @@ def _settle(entries: tuple[Municipality, ...], text: str) -> Municipality | None
     if len(entries) == 1:
         return entries[0]
     def score(entry: Municipality) -> int:
-        city = entry.name[: -len(entry.name.split("市")[-1])] if "市" in entry.name[:-1] else ""
-        return text.count(entry.prefecture) + (text.count(city) if city else 0)
+        return text.count(entry.prefecture) + (text.count(entry.city) if entry.city else 0)
     ranked = sorted(entries, key=score, reverse=True)
     return ranked[0] if score(ranked[0]) > score(ranked[1]) else None
 

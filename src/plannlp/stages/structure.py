@@ -27,7 +27,7 @@ from ..japanese.headings import (
 )
 from ..model import DocumentMetadata, PlanDocument, Role, Section
 from ..registry import register_stage
-from .places import code_of, find_municipality
+from .places import find_municipality
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,6 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         plan_type=plan_type,
         period_start=period[0] if period else None, period_end=period[1] if period else None,
     )
-
-
-def municipality_code(name: str | None, text: str = "") -> str | None:
-    """The 全国地方公共団体コード of a municipality (every municipality of Japan is known; see
-    :mod:`plannlp.stages.places`)."""
-    return code_of(name, text)
 
 
 def code_check_digit(code5: str) -> int:
