@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ..japanese.markers import FOOTNOTE, ends_sentence, starts_with_strong_marker
 
@@ -125,19 +126,19 @@ class Block:
     obstacles: tuple[tuple[float, float, float, float], ...] = ()
     right: float | None = None  # the right edge of the column it was read in
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return self.box[0] if self.box else min(line.x0 for line in self.lines)
 
-    @property
+    @cached_property
     def y0(self) -> float:
         return self.box[1] if self.box else min(line.y0 for line in self.lines)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return self.box[2] if self.box else max(line.x1 for line in self.lines)
 
-    @property
+    @cached_property
     def y1(self) -> float:
         return self.box[3] if self.box else max(line.y1 for line in self.lines)
 

@@ -17,6 +17,7 @@ import ctypes
 import importlib.util
 import io
 import logging
+import operator
 import re
 import sys
 from collections.abc import Callable
@@ -247,8 +248,9 @@ def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[
     characters is wider than :data:`layout.GAP_SPLIT` line heights."""
     runs: list[TextLine] = []
     if not _SPACES.search(text, start, end):  # most Japanese lines: one run
-        first = boxes.box(index_of(start))
-        return [_text_line(text[start:end], first, boxes.box(index_of(end - 1)), boxes, first_index=index_of(start))]
+        first_index = index_of(start)
+        return [_text_line(text[start:end], boxes.box(first_index), boxes.box(index_of(end - 1)),
+                           boxes, first_index)]
     pieces: list[tuple[int, int]] = []
     position = start
     for m in _SPACES.finditer(text, start, end):
@@ -278,11 +280,15 @@ def _runs(text: str, start: int, end: int, boxes: _CharBoxes, index_of) -> list[
 
 
 def _text_line(text: str, first, last, boxes: _CharBoxes, first_index: int) -> TextLine:
-    x0, x1 = min(first[0], last[0]), max(first[2], last[2])
-    y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+    left, bottom, right, top = first
+    left2, bottom2, right2, top2 = last
+    x0 = left if left < left2 else left2
+    x1 = right if right > right2 else right2
+    y0 = bottom if bottom < bottom2 else bottom2
+    y1 = top if top > top2 else top2
     # a vertical line: its last character stands below its first, in the same column
-    vertical = (len(text) > 1 and last[3] <= first[1] + 0.1
-                and min(first[2], last[2]) > max(first[0], last[0]))
+    vertical = (len(text) > 1 and top2 <= bottom + 0.1
+                and (right if right < right2 else right2) > (left if left > left2 else left2))
     # the font size (boxes' heights follow the glyphs in some producers' PDFs; LibreOffice)
     size = boxes.font_size(first_index)
     font, bold = boxes.font(first_index)
@@ -312,8 +318,7 @@ def page_layout(page) -> PageLayout:
                 def index_of(i: int) -> int:
                     return pdfium_c.FPDFText_GetCharIndexFromTextIndex(raw, i)
         else:
-            def index_of(i: int) -> int:
-                return i
+            index_of = operator.index  # each character of the text is the character there
         boxes = _CharBoxes(textpage.raw)
         text = text.replace("\f", " ")
         lines: list[TextLine] = []
