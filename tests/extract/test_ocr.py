@@ -21,7 +21,8 @@ from plannlp.errors import ConfigError, NeedsOCRError
 from plannlp.export.jsonld import to_jsonld
 from plannlp.extract import extract
 from plannlp.extract import ocr as ocr_module
-from plannlp.extract.ocr import OCRUnavailableError, join_words, layout_of
+from plannlp.extract.layout import TextLine
+from plannlp.extract.ocr import OCRUnavailableError, join_words, layout_of, settle_sizes
 from plannlp.extract.settings import ExtractSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,6 +135,53 @@ def test_word_boxes_become_lines_in_pdf_points():
     assert (first.x0, first.y0, first.x1, first.y1) == (50.0, 925.0, 150.0, 950.0)
     assert first.size == 25.0 and not first.vertical
     assert confidence == pytest.approx(0.8)
+
+
+@needs_tesseract
+def test_a_sentence_wrapped_into_the_next_column_stays_one(scanned):
+    # lo_two_columns: 「こもろ観光局と連携し、…効果的に / 伝える…」 runs from the foot of the left
+    # column to the top of the right one; scanned line boxes are taller than the type, which
+    # made full lines look like headings and cut the sentence in four
+    (sentence,) = [s.text for s in scanned.sentences if "魅力を効果的に伝える" in s.text]
+    assert sentence.endswith("地域の誘客力向上を図る。")
+
+
+def _words(*words):
+    """Tesseract's image_to_data for one line: (text, left, top, width, height) per word."""
+    return {"text": [w[0] for w in words], "conf": [90] * len(words),
+            "block_num": [1] * len(words), "par_num": [1] * len(words),
+            "line_num": [1] * len(words), "left": [w[1] for w in words],
+            "top": [w[2] for w in words], "width": [w[3] for w in words],
+            "height": [w[4] for w in words]}
+
+
+def test_a_line_size_is_its_characters_not_its_ink_box():
+    # a bracket and a circled number reach above and below the type: the size is the
+    # median of the full-size words, and the box stands where they stand
+    data = _words(("①", 0, 90, 40, 60), ("市", 40, 100, 40, 40), ("民", 80, 102, 40, 40),
+                  ("協働", 120, 100, 80, 40), ("（", 200, 95, 20, 55))
+    page, _ = layout_of(data, (1000, 1000), (1000.0, 1000.0), "jpn")
+    (line,) = page.lines
+    assert line.text == "①市民協働（"
+    assert line.size == 40 and (line.y0, line.y1) == (860.0, 900.0)
+
+
+def test_words_far_apart_on_one_line_are_two_lines():
+    # a text box beside a paragraph, read by Tesseract into the paragraph's line
+    data = _words(("本", 0, 0, 40, 40), ("計", 40, 0, 40, 40), ("画", 80, 0, 40, 40),
+                  ("目", 400, 0, 40, 40), ("標", 440, 0, 40, 40))
+    page, _ = layout_of(data, (1000, 1000), (1000.0, 1000.0), "jpn")
+    assert [line.text for line in page.lines] == ["本計画", "目標"]
+    near = _words(("本", 0, 0, 40, 40), ("計", 40, 0, 40, 40), ("画", 80, 0, 40, 40),
+                  ("：", 120, 0, 20, 40), ("目", 200, 0, 40, 40))  # a colon's gap: 1.5 sizes
+    page, _ = layout_of(near, (1000, 1000), (1000.0, 1000.0), "jpn")
+    assert [line.text for line in page.lines] == ["本計画：目"]
+
+
+def test_sizes_near_the_body_size_are_settled_to_it():
+    lines = [TextLine("本文" * 10, 0, 0, 1, 1, 10.0), TextLine("本文" * 10, 0, 0, 1, 1, 11.2),
+             TextLine("見出し", 0, 0, 1, 1, 14.0)]
+    assert [line.size for line in settle_sizes(lines)] == [11.2, 11.2, 14.0]
 
 
 def test_character_error_rate_on_a_known_pair():

@@ -24,7 +24,7 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ..errors import NeedsOCRError
@@ -55,6 +55,23 @@ INSTALL_HINT = ("To read scanned pages, install Tesseract with its Japanese mode
 #: One process per Tesseract run: its own threads would only compete with the pages'.
 _TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
 _NOT_ASCII = "[^\x00-\x7f]"
+#: A line's size is the median height of its words of full-size Japanese characters (kanji,
+#: kana; not words of punctuation or small kana only, which stand lower or shorter, nor words
+#: with Latin letters, digits or brackets) when it has at least this many; else its box's height. Tesseract's line box is the
+#: union of its glyphs' ink, 30-60% taller than the type on a line with a bracket, a
+#: circled number or a descender, which made full lines of body text look like headings.
+OCR_SIZE_MIN_CHARS = 3
+#: Type sizes measured from a scan scatter by about a tenth around the size they were set
+#: in: a line within this share of the page's usual size (weighted by characters) is given
+#: that size, so that only type clearly larger than the body reads as a heading.
+OCR_SIZE_TOLERANCE = 0.15
+#: Words of one Tesseract line further apart than this (in type sizes) are separate lines (a
+#: text box beside a paragraph: 5 to 26 on the scanned fixtures). Wider than a text layer's
+#: :data:`layout.GAP_SPLIT` because ink, not the character's box, is measured: after a
+#: full-width colon or comma, running text leaves up to 1.6 (「サイマルラジオ：日本各地」).
+OCR_GAP_SPLIT = 2.5
+_SHORT_CHAR = re.compile(r"[\u3000-\u303f\u30fb\u30fc\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                         r"\uff5b-\uff65ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ〜…‥]")
 #: A space Tesseract put next to a Japanese character (between two Latin words it stays).
 _JAPANESE_SPACE = re.compile(rf"(?<={_NOT_ASCII}) +| +(?={_NOT_ASCII})")
 
@@ -126,9 +143,54 @@ def join_words(words: Sequence[str]) -> str:
 
 @dataclass
 class _Line:
+    """A line Tesseract found: its words with their confidences and boxes (pixels: left, top,
+    right, bottom)."""
+
     words: list[str]
     confidences: list[float]
-    box: list[int]  # left, top, right, bottom (pixels)
+    boxes: list[tuple[int, int, int, int]]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (min(b[0] for b in self.boxes), min(b[1] for b in self.boxes),
+                max(b[2] for b in self.boxes), max(b[3] for b in self.boxes))
+
+
+def is_full_size_word(word: str) -> bool:
+    """A word of Japanese characters only, with one full-size character at least (not only
+    punctuation or small kana), whose box is as tall as the type (see
+    :data:`OCR_SIZE_MIN_CHARS`)."""
+    return (bool(word) and all(ord(c) >= 0x3040 for c in word)
+            and any(not _SHORT_CHAR.match(c) for c in word))
+
+
+def type_extent(line: _Line, vertical: bool) -> tuple[int, int]:
+    """Where a line's type stands across the line (pixels: top and bottom; left and right for
+    a vertical line): the median edges of its full-size characters, or its box's edges (see
+    :data:`OCR_SIZE_MIN_CHARS`)."""
+    near, far = (0, 2) if vertical else (1, 3)
+    full = [box for word, box in zip(line.words, line.boxes, strict=True) if is_full_size_word(word)]
+    if len(full) < OCR_SIZE_MIN_CHARS:
+        box = line.box
+        return box[near], box[far]
+    starts, ends = sorted(b[near] for b in full), sorted(b[far] for b in full)
+    return starts[len(starts) // 2], ends[len(ends) // 2]
+
+
+def split_at_gaps(line: _Line, vertical: bool) -> list[_Line]:
+    """A line cut where the space between two words is wider than :data:`OCR_GAP_SPLIT`
+    type sizes: Tesseract reads a text box beside a paragraph into the paragraph's lines."""
+    start, end = type_extent(line, vertical)
+    limit = OCR_GAP_SPLIT * max(end - start, 1)
+    along = (1, 3) if vertical else (0, 2)
+    pieces = [_Line([line.words[0]], [line.confidences[0]], [line.boxes[0]])]
+    for word, confidence, box in zip(line.words[1:], line.confidences[1:], line.boxes[1:], strict=True):
+        if box[along[0]] - pieces[-1].boxes[-1][along[1]] > limit:
+            pieces.append(_Line([], [], []))
+        pieces[-1].words.append(word)
+        pieces[-1].confidences.append(confidence)
+        pieces[-1].boxes.append(box)
+    return pieces
 
 
 def _lines(data: dict) -> list[_Line]:
@@ -140,15 +202,11 @@ def _lines(data: dict) -> list[_Line]:
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         left, top = data["left"][i], data["top"][i]
-        right, bottom = left + data["width"][i], top + data["height"][i]
-        line = lines.get(key)
-        if line is None:
-            lines[key] = _Line([str(word).strip()], [confidence], [left, top, right, bottom])
-        else:
-            line.words.append(str(word).strip())
-            line.confidences.append(confidence)
-            line.box = [min(line.box[0], left), min(line.box[1], top),
-                        max(line.box[2], right), max(line.box[3], bottom)]
+        box = (left, top, left + data["width"][i], top + data["height"][i])
+        line = lines.setdefault(key, _Line([], [], []))
+        line.words.append(str(word).strip())
+        line.confidences.append(confidence)
+        line.boxes.append(box)
     return list(lines.values())
 
 
@@ -159,20 +217,42 @@ def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, f
     width, height = page_size
     sx, sy = width / width_px, height / height_px
     text_lines, confidences = [], []
-    for line in _lines(data):
+    pieces = [piece for line in _lines(data) for piece in split_at_gaps(line, language == VERTICAL)]
+    for line in pieces:
         text = join_words(line.words)
         if not text:
             continue
         left, top, right, bottom = line.box
+        vertical = language == VERTICAL and (bottom - top) > (right - left) and len(text) > 1
+        if vertical:
+            left, right = type_extent(line, vertical=True)
+        else:
+            top, bottom = type_extent(line, vertical=False)
         x0, x1 = left * sx, right * sx
         y0, y1 = height - bottom * sy, height - top * sy
-        vertical = language == VERTICAL and (y1 - y0) > (x1 - x0) and len(text) > 1
         size = (x1 - x0) if vertical else (y1 - y0)
         text_lines.append(TextLine(text, x0, y0, x1, y1, max(size, 0.1), vertical=vertical,
                                    font="ocr"))
         confidences.extend(line.confidences)
     mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
-    return PageLayout(width, height, tuple(text_lines)), mean
+    return PageLayout(width, height, tuple(settle_sizes(text_lines))), mean
+
+
+def settle_sizes(lines: list[TextLine]) -> list[TextLine]:
+    """Lines whose size is within :data:`OCR_SIZE_TOLERANCE` of the page's usual size, set to
+    that size."""
+    by_size = sorted(lines, key=lambda line: line.size)
+    total = sum(len(line.text) for line in lines)
+    seen, usual = 0, None
+    for line in by_size:  # the character-weighted median
+        seen += len(line.text)
+        if 2 * seen >= total:
+            usual = line.size
+            break
+    if usual is None:
+        return lines
+    return [replace(line, size=usual) if abs(line.size - usual) <= OCR_SIZE_TOLERANCE * usual
+            else line for line in lines]
 
 
 def read_image(image, page_size: tuple[float, float], language: str) -> tuple[PageLayout, float]:
