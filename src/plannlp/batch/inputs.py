@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import csv
 import glob
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MunicipalityCodeError, UsageError
+from ..errors import UsageError
 from ..model import DocumentMetadata
+from ..stages.given_metadata import given_metadata
 from .ledger import file_key
 
 SUFFIXES = {".pdf", ".txt", ".md", ".text", ".markdown"}
+#: ``path`` (or ``file``) names the plan; the others are optional and win over what the text says.
 MANIFEST_COLUMNS = ("path", "municipality", "municipality_code", "title", "plan_type", "period", "previous_revision")
+PATH_COLUMNS = ("path", "file")
 
 
 @dataclass(frozen=True)
 class WorkItem:
     path: str
     metadata: DocumentMetadata | None = None
-
-
-def _period(text: str) -> tuple[int | None, int | None]:
-    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", text or "")]
-    return (years[0], years[-1]) if years else (None, None)
 
 
 def _files_of(entry: str) -> list[Path]:
@@ -39,36 +36,32 @@ def _files_of(entry: str) -> list[Path]:
 
 
 def read_manifest(path: Path) -> list[WorkItem]:
-    """A CSV with a ``path`` column and optional metadata columns (see MANIFEST_COLUMNS)."""
+    """A CSV with a ``path`` (or ``file``) column and optional metadata columns (see
+    MANIFEST_COLUMNS), each value checked (:mod:`plannlp.stages.given_metadata`)."""
     try:
         with path.open(encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
     except FileNotFoundError as e:
         raise UsageError(f"The manifest {path} does not exist.") from e
-    if not rows or "path" not in rows[0]:
-        raise UsageError(f"The manifest {path} needs a 'path' column (and may have: {', '.join(MANIFEST_COLUMNS[1:])}).")
+    column = next((c for c in PATH_COLUMNS if rows and c in rows[0]), None)
+    if column is None:
+        raise UsageError(f"The manifest {path} needs a 'path' (or 'file') column (and may have: "
+                         f"{', '.join(MANIFEST_COLUMNS[1:])}).")
     items = []
     for number, row in enumerate(rows, start=1):
-        file = Path(row["path"])
+        if not (row.get(column) or "").strip():
+            raise UsageError(f"{path}, row {number}: the '{column}' cell is empty.")
+        file = Path(row[column].strip())
         if not file.is_absolute():
             file = path.parent / file
         items.append(WorkItem(str(file), _row_metadata(row, f"{path}, row {number}")))
     return items
 
 
-def _row_metadata(row: dict, where: str) -> DocumentMetadata:
-    """A manifest row's metadata; a municipality code that is not one is a usage error
-    naming the row (it would go into IRIs)."""
-    start, end = _period(row.get("period", ""))
-    try:
-        return DocumentMetadata(
-            title=row.get("title") or None, municipality=row.get("municipality") or None,
-            municipality_code=(row.get("municipality_code") or "").strip() or None,
-            plan_type=row.get("plan_type") or None,
-            period_start=start, period_end=end, previous_revision=row.get("previous_revision") or None,
-        )
-    except MunicipalityCodeError as e:
-        raise MunicipalityCodeError(f"{where}: {e.message}") from None
+def _row_metadata(row: dict, where: str) -> DocumentMetadata | None:
+    """A manifest row's metadata; a value that cannot be used is a usage error naming the row
+    (:class:`~plannlp.errors.MetadataError`, :class:`~plannlp.errors.MunicipalityCodeError`)."""
+    return given_metadata(**{name: row.get(name) for name in MANIFEST_COLUMNS[1:]}, where=where)
 
 
 def collect(inputs: list[str], manifest: Path | None = None) -> list[WorkItem]:
