@@ -76,7 +76,7 @@ def japanese_share(text: str) -> float:
 def _head_text(head: bytes, whole: bool) -> str | None:
     """The decoded start of a file; a multi-byte character cut at the end is dropped. None
     when it cannot be decoded (ingesting the file will say why)."""
-    for cut in range(0 if whole else 4):
+    for cut in range(1 if whole else 4):
         try:
             return decode(head[:len(head) - cut] if cut else head, "")[0]
         except PlanNLPError:
