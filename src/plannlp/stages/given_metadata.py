@@ -23,7 +23,7 @@ import unicodedata
 from functools import cache
 
 from ..errors import MetadataError, MunicipalityCodeError
-from ..japanese.dates import parse_period
+from ..japanese.dates import parse_period, parse_year
 from ..model import DocumentMetadata
 from .places import code_of, municipalities_by_name
 
@@ -49,12 +49,23 @@ def period_of(text: str) -> tuple[int, int]:
     else:
         period = parse_period(folded) if _covers_whole(folded) else None
     if period is None:
+        period = _reversed_period(folded)  # parse_period reads none; say what is wrong
+    if period is None:
         raise MetadataError(f"The period {text!r} is not one plannlp can read.")
     start, end = period
     if not (FIRST_YEAR <= start <= end <= LAST_YEAR):
         raise MetadataError(f"The period {text!r} runs from {start} to {end}: its first year must "
                             f"not come after its last, and both lie between {FIRST_YEAR} and {LAST_YEAR}.")
     return start, end
+
+
+def _reversed_period(text: str) -> tuple[int, int] | None:
+    """(start, end) of ``令和9年度～令和5年度``, whose years parse_period refuses as reversed."""
+    parts = re.split(r"\s*(?:[-‐－–—~～〜]|から)\s*", text)
+    if len(parts) != 2:
+        return None
+    start, end = parse_year(parts[0]), parse_year(parts[1])
+    return (start, end) if start is not None and end is not None and end < start else None
 
 
 def _covers_whole(text: str) -> bool:
