@@ -28,7 +28,6 @@ from .document import sha256_file, worker_pipeline
 from .engines import Task, run_dask, run_local
 from .folder import output_lock, remove_leftover_temporaries
 from .inputs import WorkItem
-from .selection import SetAside
 from .ledger import (
     STATE,
     Record,
@@ -41,6 +40,7 @@ from .ledger import (
     repair_torn_line,
     same_duplicate,
 )
+from .selection import SetAside
 
 ERRORS = "errors.jsonl"
 __all__ = ["BatchSummary", "read_ledger", "run_batch"]
