@@ -11,8 +11,8 @@ Where a topic page reports an earlier plan's work next to the new plan's (seed 0
 The stage also fills document metadata the text states (title, municipality, plan type,
 period), leaving values given by the caller untouched (``--title`` … on the command line, a
 manifest row, a PDF's own Title). The title is, in this order: what the caller gave; the
-cover's lines naming a plan (``計画`` in a short line before the running text, not a numbered
-heading such as ``第1章 計画の概要``); the file name when it names a plan
+cover's lines naming a plan (``計画`` in a short line before the running text, not a chapter,
+section or numbered heading such as ``第1章 計画の概要``); the file name when it names a plan
 (``第2次佐久市総合計画.pdf``); and only when nothing better is known, the first heading.
 """
 
@@ -149,7 +149,7 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
     title_lines = [
         _TITLE_PREFIX.sub("", line) for line in first_lines
         if "計画" in line and len(line) <= 40 and section_role_title(line) is None
-        and match_heading(line) is None
+        and not _is_part_heading(line)
     ]
     title = (" ".join(dict.fromkeys(title_lines[:2])) or title_of_file_name(file_name)
              or (sections[0].title if sections else None))
@@ -163,6 +163,14 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         plan_type=plan_type,
         period_start=period[0] if period else None, period_end=period[1] if period else None,
     )
+
+
+def _is_part_heading(line: str) -> bool:
+    """A chapter, section or numbered heading (第1章 計画の概要, 第2節 …, 1 計画策定の趣旨): a
+    part of the plan, never its title. Bracketed items (（1）第2次…計画について, on a meeting's
+    cover) may be: their number is cut off."""
+    found = match_heading(line)
+    return found is not None and found.rank <= 2
 
 
 #: Words by which a file name names a plan (so its name is a better title than a heading).
