@@ -52,9 +52,11 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     Every sentence gets a role (achievement / issue / measure / other) and its SDG links.
     The output is written atomically: if the run fails, no partial file is left. When
     several files are given and some fail, the others are still written, each failure is
-    reported on one line, and the exit status is 1. --title, --municipality, --plan-type and
-    --period apply to every file given and win over what is found in the text (--sample: its
-    manifest, src/plannlp/data/samples/manifest.csv, says what the sample is).
+    reported on one line, and the exit status is 1.
+
+    The --title, --municipality, --plan-type and --period values apply to every file given
+    and win over what is found in the text; they are checked before any work. The sample's
+    own values come from its manifest (src/plannlp/data/samples/manifest.csv).
 
     \b
     Examples:
