@@ -241,3 +241,12 @@ class MunicipalityCodeError(UsageError):
     code = "E401"
     hint = ("A municipality code is the 6-digit 全国地方公共団体コード with its check digit "
             "(e.g. 202177 for 佐久市) or its first 5 digits (20217).")
+
+
+class MetadataError(UsageError):
+    """A title, municipality, plan type or period given on the command line or in a manifest
+    that cannot be used as it is written."""
+
+    code = "E402"
+    hint = ("Periods are written 2023-2027, 2023年度～2027年度 or 令和5年度～令和9年度; a "
+            "municipality as 総務省's list writes it (佐久市); titles and plan types on one line.")

@@ -70,3 +70,10 @@ def data_path(name: str) -> Path:
 def sample_plan() -> Path:
     """The bundled sample plan used by ``plannlp ingest --sample``."""
     return data_path("samples/saku_2017_sougoukeikaku_excerpt.txt")
+
+
+def sample_manifest() -> Path:
+    """The manifest of the bundled samples (a batch manifest CSV: ``file``, ``title``,
+    ``municipality``, ``municipality_code``, ``plan_type``, ``period``, ``source``): what the
+    sample is, which its text alone does not say (it starts at 第1節, without a cover)."""
+    return data_path("samples/manifest.csv")

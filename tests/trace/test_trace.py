@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -154,3 +155,31 @@ def test_evaluation_runs_on_the_gold_alignment():
     assert len(gold) >= 60 and {g["relation"] for g in gold} == {"continued", "revised", "none"}
     result = evaluate_trace(REPO / "corpora")
     assert 0.0 <= result["pooled"]["f1"] <= 1.0 and len(result["folds"]) == len({g["topic"] for g in gold})
+
+
+def test_a_chain_s_csv_is_one_table_joinable_with_the_sentence_tables(tmp_path):
+    """Issue #19: each row names both documents and both sentences' ids; a chain A B C is one
+    table with one header, whose ids are those of `plannlp ingest`'s rows."""
+    import pandas as pd
+
+    chain = [str(seed_path(key)) for key in ("000", "002", "001")]
+    runner = CliRunner()
+    trace_csv, sentences_csv = tmp_path / "chain.csv", tmp_path / "sentences.csv"
+    assert runner.invoke(cli, ["trace", *chain, "-o", str(trace_csv)]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", *chain, "-o", str(sentences_csv), "--workers", "1"]).exit_code == 0
+    trace = pd.read_csv(trace_csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    sentences = pd.read_csv(sentences_csv, encoding="utf-8-sig", dtype=str)
+    assert "status" not in set(trace["status"])  # one header
+    keys = {row.file: row.document for row in sentences.drop_duplicates("file").itertuples()}
+    names = [Path(p).name for p in chain]
+    pairs = set(zip(trace["old_file"], trace["new_file"], strict=True))
+    assert pairs == {(names[0], names[1]), (names[1], names[2])}
+    assert all(keys[row.old_file] == row.old_document and keys[row.new_file] == row.new_document
+               for row in trace.itertuples())
+    for side in ("old", "new"):
+        linked = trace[trace[f"{side}_id"] != ""]
+        joined = linked.merge(sentences, left_on=[f"{side}_document", f"{side}_id"], right_on=["document", "id"])
+        assert len(linked) > 0 and len(joined) == len(linked)
+        assert (joined[f"{side}_text"] == joined["text"]).all()
+    assert set(trace.loc[trace["old_id"] == "", "status"]) <= {"new"}
+    assert set(trace.loc[trace["new_id"] == "", "status"]) <= {"dropped"}

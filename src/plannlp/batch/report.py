@@ -28,7 +28,7 @@ def write_summary(out: Path, summary, documents: list[dict], failures: list[dict
         f"- this run: {summary.processed} processed, {summary.skipped} skipped (already done), "
         f"{len(summary.duplicates)} duplicate(s), {summary.failed} failed, {summary.pages} pages in "
         f"{summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s, engine {summary.engine}, "
-        f"{summary.workers} worker(s))",
+        f"{summary.workers} worker(s)); {len(summary.set_aside)} file(s) of the folders not taken",
         f"- all runs in this folder: {len(documents)} documents ok, {len(failures)} failed, "
         f"{len(duplicates)} duplicate(s)",
         "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()), "",
@@ -42,6 +42,11 @@ def write_summary(out: Path, summary, documents: list[dict], failures: list[dict
         lines += ["## Duplicates (same content as another file: one document row)", "",
                   "| file | same content as |", "|---|---|"]
         lines += [f"| {_cell(d['file'])} | {_cell(d['duplicate_of'])} |" for d in duplicates]
+        lines.append("")
+    if summary.set_aside:
+        lines += ["## Not taken (files of the input folders that are not plans, or left out by "
+                  "--include/--exclude)", "", "| file | reason |", "|---|---|"]
+        lines += [f"| {_cell(f['file'])} | {_cell(f['reason'])} |" for f in summary.set_aside]
         lines.append("")
     if summary.removed:
         lines += ["## Removed by this run (the file is gone: dropped from the tables)", ""]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from .ledger import (
     repair_torn_line,
     same_duplicate,
 )
+from .selection import SetAside
 
 ERRORS = "errors.jsonl"
 __all__ = ["BatchSummary", "read_ledger", "run_batch"]
@@ -68,6 +69,9 @@ class BatchSummary:
     removed: list[str] = field(default_factory=list)
     #: temporary files that killed runs or workers had left in the output folder
     temporary_files_removed: int = 0
+    #: files of the input folders not taken (file, reason): not plans by their content, or
+    #: left out by --include/--exclude
+    set_aside: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
@@ -148,7 +152,10 @@ def _content_holders(inputs: dict[str, tuple[WorkItem, str | None]], ledger: dic
 
 def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, engine: str = "local",
               scheduler: str | None = None, pipeline_name: str = "default",
-              progress: Callable[[BatchSummary], None] | None = None) -> BatchSummary:
+              progress: Callable[[BatchSummary], None] | None = None,
+              set_aside: Iterable[SetAside] = ()) -> BatchSummary:
+    """Run ``items`` into ``out_dir``; ``set_aside`` (from
+    :func:`~plannlp.batch.inputs.collect_inputs`) is listed in the summary."""
     if engine not in ("local", "dask"):
         raise UsageError(f"Unknown engine '{engine}'; choose local or dask.")
     if workers < 1:
@@ -167,7 +174,7 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
             str(out), engine, workers, total=len(plan.tasks) + plan.skipped + len(plan.duplicates),
             skipped=plan.skipped, removed=[r["path"] for r in plan.removed],
             duplicates=[{"file": r["path"], "duplicate_of": r["duplicate_of"]} for r in plan.duplicates],
-            temporary_files_removed=temporaries)
+            temporary_files_removed=temporaries, set_aside=[f.to_dict() for f in set_aside])
         _process(plan.tasks, out, summary, pipeline_name, scheduler, progress)
         finish(out, summary)
     return summary

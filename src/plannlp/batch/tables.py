@@ -13,6 +13,8 @@ def write_tables(rows_files: list[Path], folder: Path):
 
     Parquet keeps types for pandas (``pd.read_parquet``) and R (``arrow::read_parquet``);
     CSV is UTF-8 with BOM so Excel shows Japanese correctly. Both are written atomically.
+    Whole-number columns (years, pages, offsets, counts) are pandas' nullable ``Int64``, so a
+    missing year is empty rather than turning the column's ``2022`` into ``2022.0``.
     """
     import pandas as pd
 
@@ -27,7 +29,7 @@ def write_tables(rows_files: list[Path], folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     frames = {}
     for name, rows in collected.items():
-        frame = pd.DataFrame(rows)
+        frame = integer_columns(pd.DataFrame(rows))
         frames[name] = frame
         tmp = folder / f".{name}.parquet.part"
         try:
@@ -39,6 +41,15 @@ def write_tables(rows_files: list[Path], folder: Path):
         with atomic_writer(folder / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
             spreadsheet_safe(frame).to_csv(handle, index=False)
     return frames
+
+
+def integer_columns(frame):
+    """``frame`` with its whole-number columns (:data:`~plannlp.export.tables.INTEGER_COLUMNS`)
+    as nullable ``Int64``."""
+    from ..export.tables import INTEGER_COLUMNS
+
+    columns = [c for c in frame.columns if c in INTEGER_COLUMNS]
+    return frame.astype({c: "Int64" for c in columns}) if columns else frame
 
 
 def spreadsheet_safe(frame):

@@ -57,15 +57,28 @@ class Progress:
               help="local: a process pool; dask: a Dask cluster (LocalCluster unless --scheduler).")
 @click.option("--scheduler", default=None, help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @click.option("--manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="CSV: path, municipality, municipality_code, title, plan_type, period, previous_revision.")
+              help="CSV: path (or file), title, municipality, municipality_code, plan_type, period "
+                   "(2023-2027, 令和5年度～令和9年度), previous_revision; its values win over what "
+                   "the text says, and are checked before any work.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Of a folder, take only files whose path in it or name matches GLOB (repeatable), "
+                   "e.g. --include '*.pdf'.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Of a folder, leave out files whose path in it or name matches GLOB (repeatable), "
+                   "e.g. --exclude 'drafts/*'.")
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True, help="Pipeline name or .toml.")
 @click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default=None,
               help="OCR (Tesseract, Japanese) for pages without a usable text layer: auto (the "
                    "pipeline's default) reads only those pages, never leaves them out, always "
                    "reads every page with OCR.")
 def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, scheduler: str | None,
-          manifest: Path | None, pipeline_name: str, ocr: str | None) -> None:
+          manifest: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
+          pipeline_name: str, ocr: str | None) -> None:
     """Process INPUTS (folders, files, globs) and/or a --manifest into OUT.
+
+    Of a folder, only files that look like plans are taken: PDFs, and text files of Japanese
+    text (README, SOURCE, LICENSE files, .md notes, short or non-Japanese text files are
+    not); summary.md lists the others with the reason.
 
     A rerun skips documents already done with the same content and pipeline; a killed run
     resumes. A bad file is recorded in errors.jsonl and the run goes on; the exit status is
@@ -74,15 +87,18 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     \b
     Examples:
       plannlp batch plans/ -o out/ --workers 2
+      plannlp batch plans/ -o out/ --include '*.pdf' --exclude 'old/*'
       plannlp batch --manifest plans.csv -o out/ --engine dask --scheduler tcp://HOST:8786
     """
-    from ..batch import collect, run_batch
+    from ..batch import run_batch
+    from ..batch.inputs import collect_inputs
     from ..pipeline import OCR_ENVIRONMENT
 
     if ocr:  # the worker processes inherit it (a remote Dask cluster's workers do not)
         os.environ[OCR_ENVIRONMENT] = ocr
 
-    items = collect(list(inputs), manifest)
+    collected = collect_inputs(list(inputs), manifest, include=include, exclude=exclude)
+    items = collected.items
     if engine == "dask" and scheduler:
         from ..batch.scheduler import check_scheduler
 
@@ -90,7 +106,8 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     progress = Progress(len(items))
     try:
         summary = run_batch(items, out_dir, workers=workers, engine=engine, scheduler=scheduler,
-                            pipeline_name=pipeline_name, progress=progress)
+                            pipeline_name=pipeline_name, progress=progress,
+                            set_aside=collected.set_aside)
     finally:
         progress.close()
     report(summary, Path(out_dir))
@@ -109,6 +126,9 @@ def report(summary, out: Path) -> None:
     if summary.duplicates:
         lines.append(f"{len(summary.duplicates)} file(s) have the same content as another and were "
                      f"not processed again; listed in {shown('summary.md')}")
+    if summary.set_aside:
+        lines.append(f"{len(summary.set_aside)} file(s) of the folders were not taken (not plans by "
+                     f"their content, or --include/--exclude); listed in {shown('summary.md')}")
     if summary.removed:
         lines.append(f"{len(summary.removed)} file(s) of earlier runs are gone and were dropped from "
                      f"the tables; listed in {shown('summary.md')}")

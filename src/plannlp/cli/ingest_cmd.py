@@ -34,9 +34,18 @@ from . import WorkerCount
 @click.option("--max-text-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Refuse text files larger than this many MB (default: the pipeline's "
                    "[extract] max_text_mb, 20). PDFs are not limited by it.")
+@click.option("--title", default=None,
+              help="The plan's title (overrides the one found in the file or its PDF metadata).")
+@click.option("--municipality", default=None,
+              help="The municipality, as 総務省's list writes it (佐久市; 東京都府中市 where several "
+                   "share a name); its 団体コード is looked up.")
+@click.option("--plan-type", default=None, help="The plan type, e.g. 総合計画, 基本計画, 分野別計画.")
+@click.option("--period", default=None,
+              help="The plan period: 2023-2027, 2023年度～2027年度, 令和5年度～令和9年度 or one year.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline_name: str,
            workers: int, ocr: str | None, sample: bool, max_text_mb: float | None,
+           title: str | None, municipality: str | None, plan_type: str | None, period: str | None,
            quiet: bool) -> None:
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
 
@@ -45,22 +54,35 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     several files are given and some fail, the others are still written, each failure is
     reported on one line, and the exit status is 1.
 
+    The --title, --municipality, --plan-type and --period values apply to every file given
+    and win over what is found in the text; they are checked before any work. The sample's
+    own values come from its manifest (src/plannlp/data/samples/manifest.csv).
+
     \b
     Examples:
       plannlp ingest --sample -o sample.jsonld
       plannlp ingest 計画素案.pdf -o 計画素案.csv
+      plannlp ingest 計画素案.pdf --municipality 佐久市 --period 令和5年度～令和9年度 -o 計画素案.jsonld
       plannlp ingest 総合計画.pdf --workers 1 -o 総合計画.jsonld
       cat plan.txt | plannlp ingest - --format jsonl
     """
     from .. import load_pipeline
+    from ..batch.inputs import WorkItem, read_manifest
     from ..export import format_for, write_documents
-    from ..resources import sample_plan
+    from ..extract import merge_metadata
+    from ..resources import sample_manifest, sample_plan
+    from ..stages.given_metadata import given_metadata
 
-    inputs = list(files)
+    given = given_metadata(title=title, municipality=municipality, plan_type=plan_type, period=period)
+    items = [WorkItem(path, given) for path in files]
     if sample:
-        inputs.append(str(sample_plan()))
-    if not inputs:
+        described = {item.path: item.metadata for item in read_manifest(sample_manifest())}
+        stated = described.get(str(sample_plan()))
+        items.append(WorkItem(str(sample_plan()), merge_metadata(stated, given) if stated and given
+                              else stated or given))
+    if not items:
         raise UsageError("Give at least one plan file (or --sample). See `plannlp ingest --help`.")
+    inputs = [item.path for item in items]
     fmt = format_for(output, fmt)  # fail on a bad extension before any work
 
     started = time.perf_counter()
@@ -69,8 +91,9 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False, extract=extract,
                              ocr=ocr)
     documents, failures = [], []
-    for path in inputs:
-        result = pipeline.ingest_safely(path)
+    for item in items:
+        path = item.path
+        result = pipeline.ingest_safely(path, metadata=item.metadata)
         if result.status == "ok":
             documents.append(result.document)
             for warning in result.document.warnings:

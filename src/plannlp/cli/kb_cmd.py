@@ -56,9 +56,10 @@ def load(files: tuple[str, ...], store_dir: str) -> None:
 
 
 def _print(result, fmt: str) -> None:
+    from ..kb.results import json_records, table_lines
+
     if fmt == "json":
-        click.echo(json.dumps([dict(zip(result.columns, row, strict=True)) for row in result.rows],
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(json_records(result), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         from ..export.csv_cells import safe_row
 
@@ -66,15 +67,13 @@ def _print(result, fmt: str) -> None:
         writer.writerow(safe_row(result.columns))
         writer.writerows(safe_row(row) for row in result.rows)
     else:
-        widths = [min(60, max([len(c)] + [len(r[i] or "") for r in result.rows])) for i, c in enumerate(result.columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)))
-        for row in result.rows:
-            click.echo("  ".join((v or "")[:60].ljust(w) for v, w in zip(row, widths, strict=True)))
-        click.echo(f"({len(result.rows)} row(s))")
+        click.echo("\n".join(table_lines(result)))
 
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-                      show_default=True, help="Output format.")
+                      show_default=True,
+                      help="table: aligned columns (full-width text counts two), cells over 60 "
+                           "columns cut with … and counted; csv; json: numbers and booleans typed.")
 ALLOW_SERVICE = click.option("--allow-service", is_flag=True,
                              help="Let the query call other SPARQL servers (SERVICE); refused by default, "
                                   "since the query would send requests to the addresses it names.")
@@ -86,7 +85,15 @@ ALLOW_SERVICE = click.option("--allow-service", is_flag=True,
 @FORMAT
 @ALLOW_SERVICE
 def query(sparql: str, store_dir: str, fmt: str, allow_service: bool) -> None:
-    """Run a SPARQL SELECT/ASK query (all documents' graphs are queried as one)."""
+    """Run a SPARQL SELECT/ASK query (all documents' graphs are queried as one).
+
+    The prefixes plannlp:, sdg:, xsd:, rdf:, rdfs:, schema:, dcterms:, prov:, skos:, oa: and
+    role: are declared already; a PREFIX line of the query's own wins.
+
+    \b
+    Example:
+      plannlp kb query 'SELECT ?title WHERE { ?d a plannlp:PlanDocument ; dcterms:title ?title }' --store kb/
+    """
     from ..kb.store import KnowledgeBase
 
     _print(KnowledgeBase(store_dir, create=False, allow_service=allow_service).query(sparql), fmt)

@@ -87,8 +87,8 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
         elif fmt == "jsonld":
             parts.append(json.dumps(to_jsonld(result), ensure_ascii=False, indent=2))
         else:
-            parts.append(to_csv(result))
-    text = "\n".join(parts)
+            parts.append(to_csv(result, header=not parts))  # a chain: one table, one header
+    text = ("" if fmt == "csv" else "\n").join(parts)
     if output:
         # CSV: UTF-8 with BOM, like every CSV plannlp writes, so that Excel reads Japanese
         with atomic_writer(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:

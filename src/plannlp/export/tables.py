@@ -4,6 +4,11 @@ These rows feed ``--format jsonl``/``--format csv`` and the batch run's Parquet 
 Offsets ``start``/``end`` are character offsets in the extracted text (``raw_text``), the
 same provenance the JSON-LD output carries; ``page`` is 1-based; ``boxes`` (PDFs) gives the
 box of each line the sentence stands on, as ``page x0 y0 x1 y1`` in PDF points.
+
+Every row carries its document three ways, so tables of several plans can be joined and
+read without a lookup: ``document`` (the content key, :func:`document_key`), ``file`` (the
+file name) and ``path`` (the path as given on the command line or in the manifest; ``-``
+for standard input). Years and counts are integers or empty (``None``), never floats.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from ..model import PlanDocument, Sentence
 SENTENCE_COLUMNS = (
     "document", "id", "text", "role", "role_confidence", "sdgs", "sdg_confidences",
     "page", "start", "end", "section", "section_id", "kind", "municipality", "boxes",
+    "file", "path",
 )
 SECTION_SEPARATOR = " > "
 
@@ -22,6 +28,21 @@ SECTION_SEPARATOR = " > "
 def document_key(doc: PlanDocument) -> str:
     """The short, content-based key of a document: the first 16 hex digits of its sha256."""
     return doc.source.sha256[:16]
+
+
+#: Columns that hold whole numbers (or nothing): written as integers in every table, never
+#: as ``2022.0`` (pandas makes a column of ints and ``None`` float unless told otherwise).
+INTEGER_COLUMNS = frozenset({
+    "period_start", "period_end", "pages", "sections", "sentences", "achievements", "issues",
+    "measures", "others", "indicators", "page", "start", "end", "goal", "baseline_year",
+    "final_target_year",
+})
+
+
+def file_columns(doc: PlanDocument) -> dict[str, str]:
+    """The file name and the path as given of a row's document (last in each row, so the
+    columns before them keep their places)."""
+    return {"file": doc.source.name, "path": doc.source.path}
 
 
 def document_row(doc: PlanDocument) -> dict[str, Any]:
@@ -32,7 +53,7 @@ def document_row(doc: PlanDocument) -> dict[str, Any]:
             roles[s.role.label] = roles.get(s.role.label, 0) + 1
     return {
         "document": document_key(doc),
-        "file": doc.source.name,
+        **file_columns(doc),
         "sha256": doc.source.sha256,
         "media_type": doc.source.media_type,
         "title": m.title,
@@ -75,6 +96,7 @@ def sentence_row(doc: PlanDocument, sentence: Sentence) -> dict[str, Any]:
         "kind": sentence.kind,
         "municipality": doc.metadata.municipality,
         "boxes": format_boxes(doc.boxes_of(sentence.start, sentence.end)),
+        **file_columns(doc),
     }
 
 
@@ -103,6 +125,7 @@ def sdg_link_rows(doc: PlanDocument) -> list[dict[str, Any]]:
                 "source": link.source,
                 "role": s.role.label if s.role else None,
                 "municipality": doc.metadata.municipality,
+                **file_columns(doc),
             })
     return rows
 
@@ -127,5 +150,6 @@ def indicator_rows(doc: PlanDocument) -> list[dict[str, Any]]:
             "section": SECTION_SEPARATOR.join(doc.section_path(ind.section_id)),
             "section_id": ind.section_id,
             "municipality": doc.metadata.municipality,
+            **file_columns(doc),
         })
     return rows

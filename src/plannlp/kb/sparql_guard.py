@@ -26,7 +26,13 @@ def _unescape(sparql: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
 
 
+def without_literals(sparql: str) -> str:
+    """The query with its string literals, IRIs and comments blanked out (keywords in them
+    are only text)."""
+    return _INERT.sub(" ", sparql)
+
+
 def uses_service(sparql: str) -> bool:
     """True when the query (probably) holds a ``SERVICE`` clause, read with or without its
     ``\\u`` escapes decoded."""
-    return any(_SERVICE.search(_INERT.sub(" ", form)) for form in (sparql, _unescape(sparql)))
+    return any(_SERVICE.search(without_literals(form)) for form in (sparql, _unescape(sparql)))

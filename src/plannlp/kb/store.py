@@ -22,6 +22,7 @@ from ..export.jsonld_input import (
     node_id,
     node_types,
 )
+from .prefixes import with_common_prefixes
 from .sparql_guard import uses_service
 
 
@@ -33,10 +34,16 @@ class LoadedGraph:
 
 @dataclass(frozen=True)
 class QueryResult:
+    """A query's answer as text cells (``None``: unbound), and each literal cell's datatype
+    IRI (``None`` for IRIs, blank nodes, unbound cells), so numbers can be written as numbers
+    (:func:`plannlp.kb.results.json_records`)."""
+
     columns: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
+    datatypes: tuple[tuple[str | None, ...], ...] = ()
 
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 #: Named graph of the nodes plans share (municipalities), so the union holds them once.
 SHARED_GRAPH = "https://w3id.org/plannlp/shared"
 
@@ -180,25 +187,30 @@ class KnowledgeBase:
         """A SELECT query's rows, or an ASK query's answer (one column ``answer``: true/false).
 
         A query with ``SERVICE`` (which would make the store send requests to other servers)
-        is refused unless the store was opened with ``allow_service=True``."""
+        is refused unless the store was opened with ``allow_service=True``. The common
+        prefixes (:mod:`plannlp.kb.prefixes`) need no PREFIX line."""
         if not self.allow_service and uses_service(sparql):
             raise KnowledgeBaseError(
                 "The query calls another SPARQL server (SERVICE); plannlp refuses that by default, "
                 "since the request would leave this computer.",
                 hint="If you trust the query and the server it names, add --allow-service.")
         try:
-            result = self.store.query(sparql, use_default_graph_as_union=True)
+            result = self.store.query(with_common_prefixes(sparql), use_default_graph_as_union=True)
             if isinstance(result, self._ox.QueryBoolean):
-                return QueryResult(("answer",), ((str(bool(result)).lower(),),))
+                return QueryResult(("answer",), ((str(bool(result)).lower(),),), ((XSD_BOOLEAN,),))
             if not isinstance(result, self._ox.QuerySolutions):
                 raise KnowledgeBaseError("Only SELECT and ASK queries are supported here.")
             columns = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(_plain(solution[c]) for c in columns) for solution in result)
+            solutions = [tuple(solution[c] for c in columns) for solution in result]
         except SyntaxError as e:
             raise KnowledgeBaseError(f"The SPARQL query is not valid: {e}") from e
         except (OSError, RuntimeError) as e:
             raise damaged(self.directory, e) from e
-        return QueryResult(columns, rows)
+        return QueryResult(columns, tuple(tuple(map(_plain, terms)) for terms in solutions),
+                           tuple(tuple(map(self._datatype, terms)) for terms in solutions))
+
+    def _datatype(self, term) -> str | None:
+        return term.datatype.value if isinstance(term, self._ox.Literal) else None
 
     def dump_graph(self, iri: str) -> bytes:
         """One document's graph as N-Triples (for pushing to another store)."""

@@ -9,12 +9,17 @@ Where a topic page reports an earlier plan's work next to the new plan's (seed 0
 "主な取組" of the earlier plan hints ``achievement`` and the latest plan's hints ``measure``.
 
 The stage also fills document metadata the text states (title, municipality, plan type,
-period), leaving values given by the caller untouched.
+period), leaving values given by the caller untouched (``--title`` … on the command line, a
+manifest row, a PDF's own Title). The title is, in this order: what the caller gave; the
+cover's lines naming a plan (``計画`` in a short line before the running text, not a chapter,
+section or numbered heading such as ``第1章 計画の概要``); the file name when it names a plan
+(``第2次佐久市総合計画.pdf``); and only when nothing better is known, the first heading.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -144,8 +149,10 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
     title_lines = [
         _TITLE_PREFIX.sub("", line) for line in first_lines
         if "計画" in line and len(line) <= 40 and section_role_title(line) is None
+        and not _is_part_heading(line)
     ]
-    title = " ".join(dict.fromkeys(title_lines[:2])) or (sections[0].title if sections else None)
+    title = (" ".join(dict.fromkeys(title_lines[:2])) or title_of_file_name(file_name)
+             or (sections[0].title if sections else None))
     municipality, code = find_municipality(text, title, file_name)
     plan_type = next((t for t in _PLAN_TYPES if title and t in title), None)
     period = parse_period(cover)
@@ -156,6 +163,29 @@ def find_metadata(text: str, sections: tuple[Section, ...], settings: StructureS
         plan_type=plan_type,
         period_start=period[0] if period else None, period_end=period[1] if period else None,
     )
+
+
+def _is_part_heading(line: str) -> bool:
+    """A chapter, section or numbered heading (第1章 計画の概要, 第2節 …, 1 計画策定の趣旨): a
+    part of the plan, never its title. Bracketed items (（1）第2次…計画について, on a meeting's
+    cover) may be: their number is cut off."""
+    found = match_heading(line)
+    return found is not None and found.rank <= 2
+
+
+#: Words by which a file name names a plan (so its name is a better title than a heading).
+_PLAN_WORDS = ("計画", "構想", "戦略", "方針", "ビジョン", "大綱")
+
+
+def title_of_file_name(file_name: str | None) -> str | None:
+    """The file name without its extension, when it names a plan (``第2次佐久市総合計画.pdf``
+    → ``第2次佐久市総合計画``; ``_`` read as a space); None otherwise (``000_ccc5….txt``)."""
+    if not file_name:
+        return None
+    stem = unicodedata.normalize("NFKC", file_name.rsplit("/", 1)[-1])
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = " ".join(stem.replace("_", " ").split())
+    return stem if any(word in stem for word in _PLAN_WORDS) and len(stem) <= 80 else None
 
 
 def code_check_digit(code5: str) -> int:

@@ -31,6 +31,8 @@ class Trace:
     measures: list[Pair]
     achieved: list[Pair] = field(default_factory=list)  # old measure → new achievement
     indicators: list[IndicatorPair] = field(default_factory=list)
+    old_document: str = ""  # content keys (first 16 hex digits of the sha256), as in the tables
+    new_document: str = ""
 
     def counts(self) -> dict[str, int]:
         counts = {"continued": 0, "revised": 0, "new": 0, "dropped": 0}
@@ -69,19 +71,31 @@ def trace_documents(old: PlanDocument, new: PlanDocument, settings: TraceSetting
     achieved = [p for p in align(units_of(old, "measure"), units_of(new, "achievement"), settings)
                 if p.old and p.new]
     return Trace(old.source.name, new.source.name, document_iri(old.source.sha256), document_iri(new.source.sha256),
-                 measures, achieved, align_indicators(list(old.indicators), list(new.indicators)))
+                 measures, achieved, align_indicators(list(old.indicators), list(new.indicators)),
+                 old.source.sha256[:16], new.source.sha256[:16])
 
 
-CSV_COLUMNS = ("status", "score", "group", "old_section", "old_text", "new_section", "new_text", "evidence")
+CSV_COLUMNS = ("status", "score", "group", "old_section", "old_text", "new_section", "new_text", "evidence",
+               "old_document", "old_file", "old_id", "new_document", "new_file", "new_id")
 
 
-def to_csv(trace: Trace) -> str:
+def to_csv(trace: Trace, *, header: bool = True) -> str:
+    """One row per measure pair. Each row names both documents (``old_document``/
+    ``new_document``: the content keys of the ``document`` column of ingest's and batch's
+    tables; ``old_file``/``new_file``) and both sentences' ids (empty for the side a new or
+    dropped measure lacks), so a chain of traces written one after the other (``header=False``
+    after the first) is one table, joinable with the sentence tables."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for pair in trace.measures:
         writer.writerow(safe_record({
             "status": pair.status, "score": f"{pair.score:.3f}", "group": pair.group,
+            "old_document": pair.old.doc if pair.old else trace.old_document,
+            "old_file": trace.old_name, "old_id": pair.old.id if pair.old else "",
+            "new_document": pair.new.doc if pair.new else trace.new_document,
+            "new_file": trace.new_name, "new_id": pair.new.id if pair.new else "",
             "old_section": pair.old.section if pair.old else "", "old_text": pair.old.text if pair.old else "",
             "new_section": pair.new.section if pair.new else "", "new_text": pair.new.text if pair.new else "",
             "evidence": ";".join(pair.shared),
