@@ -10,6 +10,7 @@ from pathlib import Path
 from ..export.csv_cells import safe_record
 from ..model import Indicator, PlanDocument
 from .align import Pair, TraceSettings, align, char_cosine, highlight, units_of
+from .family import family_warnings
 
 INDICATOR_MATCH = 0.6  # character-n-gram cosine of indicator names for "the same indicator"
 
@@ -31,6 +32,8 @@ class Trace:
     measures: list[Pair]
     achieved: list[Pair] = field(default_factory=list)  # old measure → new achievement
     indicators: list[IndicatorPair] = field(default_factory=list)
+    #: said when the two plans are not of one family (:mod:`plannlp.trace.family`)
+    warnings: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {"continued": 0, "revised": 0, "new": 0, "dropped": 0}
@@ -69,10 +72,13 @@ def trace_documents(old: PlanDocument, new: PlanDocument, settings: TraceSetting
     achieved = [p for p in align(units_of(old, "measure"), units_of(new, "achievement"), settings)
                 if p.old and p.new]
     return Trace(old.source.name, new.source.name, document_iri(old.source.sha256), document_iri(new.source.sha256),
-                 measures, achieved, align_indicators(list(old.indicators), list(new.indicators)))
+                 measures, achieved, align_indicators(list(old.indicators), list(new.indicators)),
+                 family_warnings(old.metadata, new.metadata))
 
 
-CSV_COLUMNS = ("status", "score", "group", "old_section", "old_text", "new_section", "new_text", "evidence")
+#: ``warning``: on every row, when the two plans are not of one family (else empty)
+CSV_COLUMNS = ("status", "score", "group", "old_section", "old_text", "new_section", "new_text", "evidence",
+               "warning")
 
 
 def to_csv(trace: Trace) -> str:
@@ -85,6 +91,7 @@ def to_csv(trace: Trace) -> str:
             "old_section": pair.old.section if pair.old else "", "old_text": pair.old.text if pair.old else "",
             "new_section": pair.new.section if pair.new else "", "new_text": pair.new.text if pair.new else "",
             "evidence": ";".join(pair.shared),
+            "warning": " ".join(trace.warnings),
         }))
     return buffer.getvalue()
 
@@ -95,6 +102,8 @@ def to_jsonld(trace: Trace) -> dict:
 
     trace_iri = f"{BASE}trace/{trace.old_iri.rsplit('/', 1)[-1]}-{trace.new_iri.rsplit('/', 1)[-1]}"
     graph = [{"id": trace_iri, "type": "RevisionTrace", "wasDerivedFrom": [trace.old_iri, trace.new_iri]}]
+    if trace.warnings:
+        graph[0]["warnings"] = list(trace.warnings)
     for pair in trace.measures:
         if pair.old and pair.new:
             graph.append({"id": f"{trace.new_iri}#{pair.new.id}", "wasRevisionOf": f"{trace.old_iri}#{pair.old.id}"})
