@@ -76,6 +76,9 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     """
     from ..batch import collect, run_batch
     from ..pipeline import OCR_ENVIRONMENT
+    from .extras import require
+
+    require("pandas", "pyarrow")  # the tables, before hours of work
 
     if ocr:  # the worker processes inherit it (a remote Dask cluster's workers do not)
         os.environ[OCR_ENVIRONMENT] = ocr

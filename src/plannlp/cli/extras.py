@@ -18,7 +18,6 @@ OPTIONAL_MODULES: dict[str, tuple[str, str, str]] = {
     "pandas": ("pandas", "batch", "Batch tables (batch)"),
     "pyarrow": ("pyarrow", "batch", "Parquet tables (batch)"),
     "matplotlib": ("matplotlib", "batch", "The batch summary chart"),
-    "japanize_matplotlib": ("japanize-matplotlib", "batch", "The batch summary chart"),
     "sklearn": ("scikit-learn", "train", "Training and evaluating the classifiers"),
     "skops": ("skops", "train", "Saving a scikit-learn copy of a model"),
     "pycrfsuite": ("python-crfsuite", "train", "The CRF family in plannlp evaluate"),
@@ -40,3 +39,14 @@ def missing_dependency(error: ModuleNotFoundError) -> MissingDependencyError | N
         return None
     distribution, extra, purpose = OPTIONAL_MODULES[top]
     return MissingDependencyError(distribution, extra, purpose)
+
+
+def require(*modules: str) -> None:
+    """Stop with :class:`MissingDependencyError` before any work when one of ``modules``
+    (top-level names in :data:`OPTIONAL_MODULES`) is not installed."""
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            distribution, extra, purpose = OPTIONAL_MODULES[module]
+            raise MissingDependencyError(distribution, extra, purpose)
