@@ -171,6 +171,7 @@ class Token(NamedTuple):
     start: int
     end: int
     inflection: str = ""  # UniDic conjugation form (cForm), e.g. 連用形-一般
+    xpos: str = ""  # the full UniDic POS (名詞-普通名詞-サ変可能); only with tokenize's xpos setting
 
 
 @dataclass(frozen=True)

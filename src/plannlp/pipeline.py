@@ -24,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import time
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
@@ -39,6 +40,12 @@ from .errors import ConfigError, PipelineOrderError, PlanNLPError
 from .extract.settings import ExtractSettings
 from .model import IngestResult, PlanDocument
 from .registry import DocumentFn, get_stage, make_settings
+
+log = logging.getLogger(__name__)
+
+#: Called after each step of a document's run with the step's name ("extract", a stage, or
+#: the per-sentence stages run together, joined with "+"); progress bars listen to it.
+StepCallback = Callable[[str], None]
 
 #: What :func:`plannlp.extract.extract` provides before any stage runs.
 EXTRACTED = frozenset({"source", "raw_text", "pages", "tables", "metadata"})
@@ -141,23 +148,51 @@ class Pipeline:
 
     # -- running -------------------------------------------------------------------------
 
-    def run(self, document: PlanDocument) -> PlanDocument:
-        """Apply every stage in order to an extracted document."""
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The names :meth:`run` reports to its ``on_step`` callback, in order."""
+        return tuple(name for name, _, _ in self._step_plan())
+
+    def _step_plan(self) -> list[tuple[str, int, list[tuple[str, DocumentFn]]]]:
+        """(name, group index, stages) of each step of :meth:`run`: the stages of a group
+        that is not per-sentence one by one, a per-sentence group as one step (its stages
+        run together, in worker processes or in chunks), named "tokenize+classify_roles+…"."""
+        plan = []
+        for i, (per_sentence, steps) in enumerate(self._groups):
+            if per_sentence:
+                plan.append(("+".join(name for name, _ in steps), i, steps))
+            else:
+                plan.extend((name, i, [(name, fn)]) for name, fn in steps)
+        return plan
+
+    def run(self, document: PlanDocument, *, on_step: StepCallback | None = None) -> PlanDocument:
+        """Apply every stage in order to an extracted document. ``on_step`` is called with
+        each step's name when it is done (:attr:`steps`); each step's time is logged at DEBUG
+        level (``plannlp --verbose``)."""
         with collector_paused():
-            for i, (per_sentence, steps) in enumerate(self._groups):
-                drop_tokens = i == self._drop_tokens_after
-                names = [name for name, _ in steps]
-                halo = sum(get_stage(name).neighbours for name in names)
-                if per_sentence and self.workers is not None and self.workers.worth_it(document):
-                    document = self.workers.run(
-                        names, document,
-                        lambda shard, steps=steps, drop=drop_tokens: _apply(steps, shard, drop),
-                        drop_tokens=drop_tokens, halo=halo)
-                elif per_sentence and drop_tokens and len(document.sentences) > CHUNK_SENTENCES:
-                    document = _apply_in_chunks(steps, document, halo)
-                else:
-                    document = _apply(steps, document, drop_tokens)
+            for name, i, steps in self._step_plan():
+                started = time.perf_counter()
+                document = self._run_steps(i, steps, document)
+                log.debug("stage %s: %.2f s", name, time.perf_counter() - started)
+                if on_step is not None:
+                    on_step(name)
         return replace(document, models=tuple(sorted(self.models().items())))
+
+    def _run_steps(self, i: int, steps: list[tuple[str, DocumentFn]], document: PlanDocument
+                   ) -> PlanDocument:
+        per_sentence, group = self._groups[i]
+        # tokens are dropped after the last stage of the last group that needs them
+        drop_tokens = i == self._drop_tokens_after and steps[-1][0] == group[-1][0]
+        names = [name for name, _ in steps]
+        halo = sum(get_stage(name).neighbours for name in names)
+        if per_sentence and self.workers is not None and self.workers.worth_it(document):
+            return self.workers.run(
+                names, document,
+                lambda shard, steps=steps, drop=drop_tokens: _apply(steps, shard, drop),
+                drop_tokens=drop_tokens, halo=halo)
+        if per_sentence and drop_tokens and len(document.sentences) > CHUNK_SENTENCES:
+            return _apply_in_chunks(steps, document, halo)
+        return _apply(steps, document, drop_tokens)
 
     def close(self) -> None:
         """Stop the worker processes, if any (the pipeline then runs in one process)."""
@@ -186,11 +221,13 @@ class Pipeline:
     def _page_reader(self):
         return self.workers.read_pdf_pages if self.workers is not None else None
 
-    def ingest_safely(self, path: str | Path, *, metadata: Any = None) -> IngestResult:
+    def ingest_safely(self, path: str | Path, *, metadata: Any = None,
+                      on_step: StepCallback | None = None) -> IngestResult:
         """Like :meth:`ingest`, but any failure becomes a result with status ``failed``.
 
         Used by batch runs: one bad file is recorded (with the stage that failed) and the
         run goes on. Unexpected exceptions (bugs) are wrapped in :class:`StageError`.
+        ``on_step`` is called with "extract" once the file is read, then as :meth:`run` says.
         """
         from .extract import extract
 
@@ -208,8 +245,11 @@ class Pipeline:
             return failed(e, "extract")
         except Exception as e:  # a bug while reading: report it, keep the batch alive
             return failed(StageError("extract", e, path=path), "extract")
+        log.debug("stage extract: %.2f s", time.perf_counter() - start)
+        if on_step is not None:
+            on_step("extract")
         try:
-            document = self.run(document)
+            document = self.run(document, on_step=on_step)
         except StageError as e:
             return failed(e, e.stage)
         except PlanNLPError as e:
@@ -285,14 +325,17 @@ OCR_ENVIRONMENT = "PLANNLP_OCR"
 
 def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1,
                   keep_tokens: bool = True, extract: Mapping[str, Any] | None = None,
-                  ocr: str | None = None) -> Pipeline:
+                  ocr: str | None = None, stages: Mapping[str, Mapping[str, Any]] | None = None
+                  ) -> Pipeline:
     """Build the pipeline defined in ``pipelines/NAME.toml`` (or a given .toml path).
 
     ``workers``: processes for the per-sentence stages of long documents; ``keep_tokens=False``:
     sentences lose their tokens once no stage needs them (see :class:`Pipeline`); ``extract``:
     ``[extract]`` settings that override the file's (``plannlp ingest --max-text-mb``); ``ocr``
     (``auto``, ``never``, ``always``) overrides the file's ``[extract] ocr`` (else the
-    :data:`OCR_ENVIRONMENT` variable does, when set).
+    :data:`OCR_ENVIRONMENT` variable does, when set); ``stages``: stage settings that override
+    the file's ``[stages.NAME]`` ones (``plannlp ingest --format conllu``: ``{"tokenize":
+    {"xpos": True}}``).
     """
     overrides = dict(extract or {})
     from .resources import find_pipeline_file
@@ -309,7 +352,9 @@ def load_pipeline(name_or_path: str | Path = "default", *, workers: int = 1,
     ocr = ocr or os.environ.get(OCR_ENVIRONMENT)
     if ocr:
         extract = {**extract, "ocr": ocr}
-    stage_settings = config.pop("stages", {})
+    stage_settings = dict(config.pop("stages", {}))
+    for stage_name, values in (stages or {}).items():
+        stage_settings[stage_name] = {**stage_settings.get(stage_name, {}), **values}
     if config:
         raise ConfigError(f"Unknown tables in pipeline file: {', '.join(config)}.", path=path)
     unknown_head = set(head) - {"name", "version", "stages", "description"}

@@ -164,9 +164,9 @@ def pack(sentences: Sequence[Sentence], *, tokens: bool = True) -> bytes:
     here rather than by the pool, so that the pool only copies bytes.
     """
     def plain(token: Token) -> tuple:
-        surface, lemma, pos, normalized, start, end, inflection = token
+        surface, lemma, pos, normalized, start, end, inflection, xpos = token
         return (intern(surface), intern(lemma), intern(pos), intern(normalized), start, end,
-                intern(inflection))
+                intern(inflection), intern(xpos))
 
     return pickle.dumps([(s.copy_with(tokens=()) if s.tokens else s,
                           tuple(map(plain, s.tokens)) if tokens else ()) for s in sentences],

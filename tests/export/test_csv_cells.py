@@ -87,7 +87,8 @@ def test_trace_csv_has_a_bom_and_neutralised_cells(tmp_path):
     text = to_csv(Trace("a.txt", "b.txt", "iri:a", "iri:b", [Pair("revised", old, new, 0.5, ("=x",))]))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1] == ["revised", "0.500", "one-to-one", "'@第1節", "'=1+1を進めます。", "'-第1節",
-                       "'+2を進めます。", "'=x", "a", "a.txt", "sent-1", "b", "b.txt", "sent-2"]
+                       "'+2を進めます。", "'=x", "a", "a.txt", "sent-1", "b", "b.txt", "sent-2",
+                       ""]  # warning: empty, one plan family
 
 
 def test_the_trace_csv_file_starts_with_a_bom(default_pipeline, tmp_path):

@@ -91,6 +91,14 @@ class LazyGroup(click.Group):
         except PlanNLPError as e:
             click.echo(f"plannlp: {e}", err=True)
             ctx.exit(e.exit_code)
+        except ModuleNotFoundError as e:
+            from .extras import missing_dependency
+
+            error = missing_dependency(e)
+            if error is None:
+                raise
+            click.echo(f"plannlp: {error}", err=True)
+            ctx.exit(error.exit_code)
         except OSError as e:
             error = disk_error(e)
             if error is None:
@@ -144,13 +152,24 @@ def _unavailable(name: str) -> click.Command:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="plannlp")
-def cli() -> None:
+@click.version_option(__version__, prog_name="plannlp", help="Show plannlp's version and exit.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only errors: no progress bars, summaries or warnings.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print each stage's time per document and more detail on failures.")
+def cli(quiet: bool, verbose: bool) -> None:
     """plannlp: Japanese municipal plans (総合計画・基本計画) to a linked-data knowledge base.
 
     Sentences are tagged achievement (実績), issue (現状と課題), measure (施策) or other,
     and linked to the UN SDGs; output is JSON-LD with provenance (page, offsets).
+    Progress bars and messages go to standard error (bars only on a terminal); data goes
+    to standard output or the -o file.
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together.")
+    from .feedback import configure
+
+    configure(quiet=quiet, verbose=verbose)
 
 
 def main(argv: list[str] | None = None) -> None:

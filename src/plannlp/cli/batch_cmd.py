@@ -10,21 +10,19 @@ from pathlib import Path
 import click
 
 from ..errors import printable
-from . import WorkerCount
+from . import WorkerCount, feedback
 
 
 class Progress:
-    """A tqdm bar on a terminal; plain log lines (about every 5%) otherwise."""
+    """A tqdm bar on a terminal (:func:`feedback.progress`); plain log lines (every 2 s or
+    so) otherwise; nothing with ``plannlp --quiet``."""
 
     def __init__(self, total: int, skipped_hint: str = "") -> None:
-        self.tty = sys.stderr.isatty()
         self.total = total
         self.bar = None
         self.last_logged = 0.0
-        if self.tty:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+        if feedback.shows_progress():
+            self.bar = feedback.progress(total, unit="doc", desc="batch", leave=True)
 
     def __call__(self, summary) -> None:
         done = summary.processed + summary.failed
@@ -40,7 +38,7 @@ class Progress:
             self.bar.refresh()
         elif time.monotonic() - self.last_logged > 2 or remaining == 0:
             self.last_logged = time.monotonic()
-            click.echo(f"plannlp batch: {text}", err=True)
+            feedback.info(f"batch: {text}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -93,6 +91,9 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     from ..batch import run_batch
     from ..batch.inputs import collect_inputs
     from ..pipeline import OCR_ENVIRONMENT
+    from .extras import require
+
+    require("pandas", "pyarrow")  # the tables, before hours of work
 
     if ocr:  # the worker processes inherit it (a remote Dask cluster's workers do not)
         os.environ[OCR_ENVIRONMENT] = ocr
@@ -135,4 +136,4 @@ def report(summary, out: Path) -> None:
     if summary.failed:
         lines.append(f"{summary.failed} document(s) failed; see {shown('errors.jsonl')}")
     for line in lines:
-        click.echo(f"plannlp batch: {line}", err=True)
+        feedback.info(f"batch: {line}")

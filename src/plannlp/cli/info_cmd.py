@@ -10,11 +10,16 @@ from importlib import metadata
 
 import click
 
-#: The distributions plannlp reads text with (dictionaries included).
+#: The distributions plannlp reads text with (dictionaries and the PDF font included).
 CORE = ("fugashi", "unidic-lite", "sudachipy", "sudachidict-core", "pypdfium2", "pdfplumber",
-        "scikit-learn", "pyoxigraph", "rdflib", "pyshacl")
+        "japanize-matplotlib")
 #: Optional extras: distribution → what it gives.
 EXTRAS = {
+    "pyoxigraph": "the knowledge base: kb load/query/ask (extra 'kb')",
+    "pyshacl": "validate against the SHACL shapes (extra 'kb')",
+    "pandas": "batch runs' tables (extra 'batch')",
+    "scikit-learn": "train and evaluate (extra 'train')",
+    "jinja2": "trace --format html (extra 'trace')",
     "spacy": "spaCy Doc export (extra 'spacy')",
     "distributed": "batch runs on Dask (extra 'dask')",
     "oxigraph": "a local SPARQL server for kb push tests (extra 'server')",

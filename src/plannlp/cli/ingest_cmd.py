@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
 from ..errors import UsageError, printable
-from . import WorkerCount
+from . import WorkerCount, feedback
+
+
+def refuse_folders(inputs: list[str]) -> None:
+    """A folder given to ingest is a usage error that points to ``plannlp batch``."""
+    for path in inputs:
+        if path != "-" and Path(path).is_dir():
+            shown = printable(path)
+            raise UsageError(
+                f"'{shown}' is a folder; ingest reads plan files. To process every plan in "
+                f"the folder, run: plannlp batch {shown} -o OUT/ (or list its files: "
+                f"plannlp ingest {shown.rstrip('/')}/*.pdf -o plans.jsonld).")
 
 
 @click.command("ingest")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Output file (default: standard output). Its extension picks the format: "
-                   ".jsonld/.json, .jsonl, .csv.")
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv"]), default=None,
-              help="Output format; overrides the extension. JSON-LD when neither says.")
+                   ".jsonld/.json, .jsonl, .csv, .conllu.")
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv", "conllu"]), default=None,
+              help="Output format; overrides the extension. JSON-LD when neither says. conllu: "
+                   "one row per token (CoNLL-U as GiNZA writes it, without a parser: HEAD and "
+                   "DEPREL are _).")
+@click.option("--keep-tokens", is_flag=True,
+              help="JSONL only: each sentence row also gets its tokens (surface, lemma, pos, "
+                   "normalized).")
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True,
               help="A pipeline name from pipelines/ or a path to a .toml file.")
 @click.option("--workers", type=WorkerCount(auto_limit=4), default="auto", show_default=True,
@@ -42,9 +59,9 @@ from . import WorkerCount
 @click.option("--plan-type", default=None, help="The plan type, e.g. 総合計画, 基本計画, 分野別計画.")
 @click.option("--period", default=None,
               help="The plan period: 2023-2027, 2023年度～2027年度, 令和5年度～令和9年度 or one year.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline_name: str,
-           workers: int, ocr: str | None, sample: bool, max_text_mb: float | None,
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (as plannlp --quiet).")
+def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, keep_tokens: bool,
+           pipeline_name: str, workers: int, ocr: str | None, sample: bool, max_text_mb: float | None,
            title: str | None, municipality: str | None, plan_type: str | None, period: str | None,
            quiet: bool) -> None:
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
@@ -65,14 +82,17 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
       plannlp ingest 計画素案.pdf --municipality 佐久市 --period 令和5年度～令和9年度 -o 計画素案.jsonld
       plannlp ingest 総合計画.pdf --workers 1 -o 総合計画.jsonld
       cat plan.txt | plannlp ingest - --format jsonl
+      plannlp ingest 計画.pdf -o 計画.conllu
     """
     from .. import load_pipeline
     from ..batch.inputs import WorkItem, read_manifest
-    from ..export import format_for, write_documents
+    from ..export import format_for, needs_tokens, write_documents
     from ..extract import merge_metadata
     from ..resources import sample_manifest, sample_plan
     from ..stages.given_metadata import given_metadata
 
+    if quiet:
+        feedback.configure(quiet=True)
     given = given_metadata(title=title, municipality=municipality, plan_type=plan_type, period=period)
     items = [WorkItem(path, given) for path in files]
     if sample:
@@ -83,24 +103,42 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     if not items:
         raise UsageError("Give at least one plan file (or --sample). See `plannlp ingest --help`.")
     inputs = [item.path for item in items]
+    refuse_folders(inputs)
     fmt = format_for(output, fmt)  # fail on a bad extension before any work
+    tokens = needs_tokens(fmt, keep_tokens)
 
     started = time.perf_counter()
-    # the outputs carry no tokens: each sentence's are dropped once SDG linking has read them
+    # JSON-LD and the tables carry no tokens: each sentence's are dropped once SDG linking has
+    # read them. CoNLL-U keeps them, with the full UniDic POS (its XPOS column).
     extract = {"max_text_mb": max_text_mb} if max_text_mb is not None else None
-    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=False, extract=extract,
-                             ocr=ocr)
+    pipeline = load_pipeline(pipeline_name, workers=workers, keep_tokens=tokens, extract=extract,
+                             ocr=ocr, stages={"tokenize": {"xpos": True}} if fmt == "conllu" else None)
     documents, failures = [], []
-    for item in items:
-        path = item.path
-        result = pipeline.ingest_safely(path, metadata=item.metadata)
-        if result.status == "ok":
-            documents.append(result.document)
-            for warning in result.document.warnings:
-                click.echo(f"plannlp: warning: {printable(path)}: {printable(warning)}", err=True)
-        else:
-            failures.append(result)
-            click.echo(f"plannlp: {result.error}", err=True)
+    steps = 1 + len(pipeline.steps)  # extract, then each step of the run
+    # a bar only on a terminal, and only once the run has taken a second (a small file: none)
+    with feedback.progress(len(inputs) * steps, unit="step", desc="ingest", delay=1.0) as bar:
+        for number, item in enumerate(items, 1):
+            path = item.path
+            name = printable(Path(path).name) if path != "-" else "stdin"
+            bar.set_description_str(f"{number}/{len(inputs)} {name}")
+
+            def step_done(step: str, bar=bar) -> None:
+                bar.set_postfix_str(step, refresh=False)
+                bar.update(1)
+
+            result = pipeline.ingest_safely(path, metadata=item.metadata, on_step=step_done)
+            bar.n = number * steps
+            bar.refresh()
+            if result.status == "ok":
+                documents.append(result.document)
+                for warning in result.document.warnings:
+                    feedback.warning(f"{printable(path)}: {printable(warning)}")
+                feedback.debug(f"{printable(path)}: {len(result.document.sentences)} sentences "
+                               f"in {result.seconds:.2f} s")
+            else:
+                failures.append(result)
+                click.echo(f"plannlp: {result.error}", err=True)
+                feedback.debug(f"{printable(path)}: failed in {result.stage} after {result.seconds:.2f} s")
 
     sharded = pipeline.workers.documents_sharded if pipeline.workers else 0
     pipeline.close()
@@ -109,14 +147,12 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
         click.echo(f"plannlp: nothing was written{target}: every input failed "
                    f"({len(failures)} file(s), see above).", err=True)
         sys.exit(1)
-    write_documents(documents, output, format=fmt)
-    if not quiet and output not in (None, "-"):
+    write_documents(documents, output, format=fmt, keep_tokens=keep_tokens)
+    if output not in (None, "-"):
         sentences = sum(len(d.sentences) for d in documents)
         shared = f", {sharded} of them in {workers} processes" if sharded else ""
-        click.echo(
-            f"plannlp: wrote {len(documents)} document(s){shared}, {sentences} sentences to "
-            f"{printable(output)} ({fmt}) in {time.perf_counter() - started:.1f} s", err=True,
-        )
+        feedback.info(f"wrote {len(documents)} document(s){shared}, {sentences} sentences to "
+                      f"{printable(output)} ({fmt}) in {time.perf_counter() - started:.1f} s")
     if failures:
         click.echo(f"plannlp: {len(failures)} of {len(inputs)} file(s) failed.", err=True)
         sys.exit(1)

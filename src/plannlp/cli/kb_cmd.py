@@ -9,7 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError, ValidationFailed
+from ..errors import UsageError, ValidationFailed, printable
+from . import feedback
+
+#: What `plannlp kb load` reads: ingested JSON-LD (plannlp writes .jsonld; .json is accepted).
+JSONLD_SUFFIXES = (".jsonld", ".json")
 
 LOAD_STORE_HELP = ("Folder of the on-disk knowledge base (created if missing or empty; a folder "
                    "holding other files is refused).")
@@ -45,14 +49,34 @@ def kb() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False), help=LOAD_STORE_HELP)
 def load(files: tuple[str, ...], store_dir: str) -> None:
-    """Load ingested JSON-LD FILES; reloading a document replaces it (no duplicates)."""
+    """Load ingested JSON-LD FILES; reloading a document replaces it (no duplicates).
+
+    A plan file (PDF, text) is ingested first: plannlp ingest plan.pdf -o plan.jsonld
+    """
     from ..kb.store import KnowledgeBase
 
+    refuse_plan_files(files)  # before the store is created
     base = KnowledgeBase(store_dir, create=True)
+    with feedback.progress(len(files), unit="file", desc="kb load", delay=1.0) as bar:
+        for path in files:
+            for graph in base.load_file(path):
+                if not feedback.is_quiet():
+                    click.echo(f"{path}: {graph.triples} triples → <{graph.iri}>")
+            bar.update(1)
+    if not feedback.is_quiet():
+        click.echo(f"store {store_dir}: {len(base.graphs())} document(s), {len(base)} triples")
+
+
+def refuse_plan_files(files: tuple[str, ...]) -> None:
+    """A file that is not JSON-LD (a plan's PDF or text) is a usage error that says to
+    ingest it first."""
     for path in files:
-        for graph in base.load_file(path):
-            click.echo(f"{path}: {graph.triples} triples → <{graph.iri}>")
-    click.echo(f"store {store_dir}: {len(base.graphs())} document(s), {len(base)} triples")
+        if Path(path).suffix.lower() not in JSONLD_SUFFIXES:
+            target = Path(path).with_suffix(".jsonld").name
+            raise UsageError(
+                f"'{printable(path)}' is not JSON-LD; kb load reads plans ingested by plannlp. "
+                f"Ingest it first: plannlp ingest {printable(path)} -o {printable(target)} "
+                f"(then: plannlp kb load {printable(target)} --store DIR).")
 
 
 def _print(result, fmt: str) -> None:

@@ -11,7 +11,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port to listen on.")
 @click.option("--data", "data_dir", default="plannlp-data", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for uploads, results and the SQLite file (created if missing).")

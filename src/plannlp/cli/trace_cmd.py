@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, UsageError, printable
+from . import feedback
 
 
 def _load(path: str, pipeline):
@@ -56,6 +57,10 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
           corpus: Path) -> None:
     """Compare OLD NEW (plan files or ingested .jsonld); with more files, each consecutive pair.
 
+    Meant for revisions of one plan (前期/後期, 第n次). When the two differ in plan type,
+    title (beyond revision and period) or municipality, a warning says so on standard error
+    and in the report: alignment between different plans is weak.
+
     \b
     Examples:
       plannlp trace 前期計画.pdf 後期計画.pdf -o 対照表.html
@@ -82,6 +87,8 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
     parts = []
     for old, new in zip(documents, documents[1:], strict=False):
         result = trace_documents(old, new, old_role=old_role)
+        for warning in result.warnings:
+            feedback.warning(f"{printable(old.source.name)} → {printable(new.source.name)}: {warning}")
         if fmt == "html":
             parts.append(to_html(result))
         elif fmt == "jsonld":
@@ -93,6 +100,6 @@ def trace(files: tuple[str, ...], output: str | None, fmt: str | None, old_role:
         # CSV: UTF-8 with BOM, like every CSV plannlp writes, so that Excel reads Japanese
         with atomic_writer(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
             handle.write(text)
-        click.echo(f"plannlp: trace of {len(files)} plan(s) written to {output} ({fmt})", err=True)
+        feedback.info(f"trace of {len(files)} plan(s) written to {output} ({fmt})")
     else:
         click.echo(text)

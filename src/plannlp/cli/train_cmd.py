@@ -9,6 +9,7 @@ import click
 
 from ..errors import UsageError
 from ..export.atomic import atomic_writer
+from . import feedback
 
 #: What a labelled corpus folder holds (corpora/README.md); checked before any work.
 CORPUS_PARTS = ("folds.tsv", "roles", "sdg")
@@ -28,6 +29,16 @@ def require_corpus(corpus: Path) -> None:
             "the plannlp repository's root folder, or give the corpus with --corpus PATH/corpora.")
 
 
+def _advance(bar):
+    """An ``on_fold(done, total)`` callback that moves ``bar`` to ``done`` of ``total``."""
+    def on_fold(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return on_fold
+
+
 @click.command("train")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
               show_default=True, help="The labelled corpus (corpora/README.md).")
@@ -41,15 +52,20 @@ def require_corpus(corpus: Path) -> None:
 def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str) -> None:
     """Train the role classifier and the SDG model on the labelled corpus (every fold)."""
     require_corpus(corpus)
-    for part in _parts(only):
-        if part == "roles":
-            from ..training.roles import train_roles
+    parts = _parts(only)
+    with feedback.progress(len(parts), unit="model", desc="train") as bar:
+        for part in parts:
+            bar.set_postfix_str(part)
+            if part == "roles":
+                from ..training.roles import train_roles
 
-            click.echo(train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy)["text"])
-        else:
-            from ..training.sdg import train_sdg
+                text = train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy)["text"]
+            else:
+                from ..training.sdg import train_sdg
 
-            click.echo(train_sdg(corpus, out, seed)["text"])
+                text = train_sdg(corpus, out, seed)["text"]
+            bar.update(1)
+            click.echo(text)
 
 
 @click.command("evaluate")
@@ -77,15 +93,18 @@ def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, 
             if unknown:
                 raise click.BadParameter(f"unknown families {unknown}; known: {', '.join(FAMILIES)}",
                                          param_hint="--families")
-            results["roles"] = evaluate_roles(corpus, seed, families=chosen,
-                                              learning_curve=not no_learning_curve)
+            with feedback.progress(None, unit="fold", desc="evaluate roles") as bar:
+                results["roles"] = evaluate_roles(corpus, seed, families=chosen,
+                                                  learning_curve=not no_learning_curve,
+                                                  on_fold=_advance(bar))
         else:
             from ..training.sdg import evaluate_sdg
 
-            results["sdg"] = evaluate_sdg(corpus, seed)
+            with feedback.progress(None, unit="fold", desc="evaluate sdg") as bar:
+                results["sdg"] = evaluate_sdg(corpus, seed, on_fold=_advance(bar))
         click.echo(results[part]["text"])
         click.echo("")
     if json_path is not None:
         with atomic_writer(json_path) as handle:
             json.dump(results, handle, ensure_ascii=False, indent=2)
-        click.echo(f"figures written to {json_path}")
+        feedback.info(f"figures written to {json_path}")

@@ -1,4 +1,5 @@
-"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per sentence).
+"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per sentence),
+CoNLL-U (one row per token, :mod:`plannlp.export.tokens`).
 
 Every writer goes through :func:`~plannlp.export.atomic.atomic_writer`, so a failed run
 never leaves a partial output file.
@@ -21,8 +22,11 @@ from .atomic import atomic_writer
 from .csv_cells import safe_record
 from .tables import SENTENCE_COLUMNS, sentence_rows
 
-FORMATS = ("jsonld", "jsonl", "csv")
-_EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FORMATS = ("jsonld", "jsonl", "csv", "conllu")
+_EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+               ".conllu": "conllu"}
+#: Formats that carry tokens: the pipeline must keep them for these (``keep_tokens=True``).
+TOKEN_FORMATS = frozenset({"conllu"})
 
 
 def format_for(path: str | Path | None, format: str | None = None) -> str:
@@ -37,9 +41,18 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:
     if suffix and suffix not in _EXTENSIONS:
         raise UsageError(
             f"Cannot tell the format from the extension '{suffix}'; use --format "
-            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl or .csv."
+            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl, .csv or .conllu."
         )
     return _EXTENSIONS.get(suffix, "jsonld")
+
+
+def needs_tokens(fmt: str, keep_tokens: bool = False) -> bool:
+    """Whether writing ``fmt`` needs the sentences' tokens (CoNLL-U, or JSONL with
+    ``keep_tokens``); ``keep_tokens`` with a format that cannot carry them is a UsageError."""
+    if keep_tokens and fmt != "jsonl":
+        raise UsageError(f"Tokens are kept in JSONL only, not in {fmt}; use --format jsonl "
+                         "(or --format conllu, one row per token).")
+    return keep_tokens or fmt in TOKEN_FORMATS
 
 
 def jsonld_of(documents: Sequence[PlanDocument]) -> dict:
@@ -73,12 +86,20 @@ def jsonld_text(data: dict) -> str:
     return f"{opening}{graph}\n}}\n"
 
 
-def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None:
+def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str, keep_tokens: bool = False) -> None:
     if fmt == "jsonld":
         handle.write(jsonld_text(jsonld_of(documents)))
     elif fmt == "jsonl":
+        from .tokens import with_tokens
+
         for doc in documents:
-            handle.writelines(orjson.dumps(row).decode() + "\n" for row in sentence_rows(doc))
+            rows = with_tokens(sentence_rows(doc), doc) if keep_tokens else sentence_rows(doc)
+            handle.writelines(orjson.dumps(row).decode() + "\n" for row in rows)
+    elif fmt == "conllu":
+        from .tokens import conllu_lines
+
+        for doc in documents:
+            handle.writelines(conllu_lines(doc))
     else:
         writer = csv.DictWriter(handle, fieldnames=SENTENCE_COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -87,21 +108,26 @@ def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None
 
 
 def write_documents(
-    documents: Sequence[PlanDocument], path: str | Path | None, *, format: str | None = None
+    documents: Sequence[PlanDocument], path: str | Path | None, *, format: str | None = None,
+    keep_tokens: bool = False,
 ) -> str:
-    """Write documents to ``path`` (``None`` or ``-``: standard output); returns the format used."""
+    """Write documents to ``path`` (``None`` or ``-``: standard output); returns the format used.
+
+    ``keep_tokens``: JSONL rows get each sentence's ``tokens`` (surface, lemma, pos,
+    normalized); other formats refuse it (CoNLL-U always has the tokens)."""
     from ..collector import collector_paused
 
     fmt = format_for(path, format)
+    needs_tokens(fmt, keep_tokens)
     with collector_paused():
         if path is None or str(path) == "-":
-            _write(documents, sys.stdout, fmt)
+            _write(documents, sys.stdout, fmt, keep_tokens)
             sys.stdout.flush()
             return fmt
         # CSV: UTF-8 with BOM so that Excel opens Japanese text correctly; pandas/R read it too.
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
-            _write(documents, handle, fmt)
+            _write(documents, handle, fmt, keep_tokens)
     return fmt
 
 
@@ -109,4 +135,4 @@ def write_document(document: PlanDocument, path: str | Path | None, *, format: s
     return write_documents([document], path, format=format)
 
 
-__all__ = ["FORMATS", "format_for", "jsonld_of", "jsonld_text", "write_document", "write_documents"]
+__all__ = ["FORMATS", "TOKEN_FORMATS", "format_for", "needs_tokens", "jsonld_of", "jsonld_text", "write_document", "write_documents"]

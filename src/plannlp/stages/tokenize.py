@@ -25,6 +25,9 @@ class TokenizeSettings:
     """Add SudachiPy normalized forms (turn off for speed when nothing matches on them)."""
     kinds: tuple[str, ...] = ("prose", "bullet", "footnote", "table_row", "heading")
     """Sentence kinds to tokenize."""
+    xpos: bool = False
+    """Also keep each token's full UniDic POS (``Token.xpos``, up to four levels, e.g.
+    名詞-普通名詞-サ変可能), for CoNLL-U output (``plannlp ingest --format conllu``)."""
 
 
 #: MeCab output, one token after another, fields separated by tabs: leading whitespace
@@ -34,6 +37,9 @@ class TokenizeSettings:
 _NODE_FORMAT = r"%pS\\t%m\\t%f[7]\\t%F-[0,1]\\t%f[5]\\t"
 _UNKNOWN_FORMAT = r"%pS\\t%m\\t%m\\t%F-[0,1]\\t%f[5]\\t"
 _FIELDS = 5
+#: The same with the full POS (four levels, ``*`` left out) as a sixth field (``xpos``).
+_XPOS_NODE_FORMAT = _NODE_FORMAT + r"%F-[0,1,2,3]\\t"
+_XPOS_UNKNOWN_FORMAT = _UNKNOWN_FORMAT + r"%F-[0,1,2,3]\\t"
 #: The longest text given to MeCab or Sudachi in one call; a longer one is analysed in pieces
 #: (:meth:`Morphology.tokens_of`). Segmentation already cuts every sentence to 400
 #: characters; this guards the analysers themselves: Sudachi refuses more than 49,149 bytes
@@ -45,15 +51,17 @@ MAX_ANALYSED_CHARS = 4096
 class Morphology:
     """fugashi (UniDic) and SudachiPy analysers, loaded once."""
 
-    def __init__(self, *, sudachi: bool = True) -> None:
+    def __init__(self, *, sudachi: bool = True, xpos: bool = False) -> None:
         try:
             import unidic_lite
             from fugashi import Tagger
         except ImportError as e:  # pragma: no cover - core dependency
             raise MissingDependencyError("fugashi", "all", "Japanese tokenization") from e
         # unidic-lite explicitly, with plannlp's own output format (read by tokens())
-        self._tagger = Tagger(f'-d "{unidic_lite.DICDIR}" -O "" -F{_NODE_FORMAT} '
-                              f"-U{_UNKNOWN_FORMAT} -E EOS")
+        node, unknown = (_XPOS_NODE_FORMAT, _XPOS_UNKNOWN_FORMAT) if xpos else (_NODE_FORMAT, _UNKNOWN_FORMAT)
+        self._xpos = xpos
+        self._fields = _FIELDS + xpos
+        self._tagger = Tagger(f'-d "{unidic_lite.DICDIR}" -O "" -F{node} -U{unknown} -E EOS')
         self._sudachi = None
         if sudachi:
             from sudachipy import Dictionary, SplitMode
@@ -103,21 +111,22 @@ class Morphology:
         that break the column layout is read token by token instead (:meth:`_tokens_by_search`).
         """
         *fields, after_last = parsed[:-3].split("\t")  # [:-3]: the "EOS"
-        if len(fields) % _FIELDS or after_last:
+        width = self._fields
+        if len(fields) % width or after_last:
             return self._tokens_by_search(text, offset, normalized)
-        spaces, surfaces = fields[0::_FIELDS], fields[1::_FIELDS]
+        spaces, surfaces = fields[0::width], fields[1::width]
         if not text.startswith("".join(chain.from_iterable(zip(spaces, surfaces, strict=True)))):
             return self._tokens_by_search(text, offset, normalized)
         ends = list(accumulate(len(space) + len(surface)
                                for space, surface in zip(spaces, surfaces, strict=True)))
         starts = [end - len(surface) for end, surface in zip(ends, surfaces, strict=True)]
         lemmas = [lemma.split("-")[0] if lemma else surface
-                  for lemma, surface in zip(fields[2::_FIELDS], surfaces, strict=True)]
+                  for lemma, surface in zip(fields[2::width], surfaces, strict=True)]
         get = normalized.get
-        rows = zip(surfaces, lemmas, fields[3::_FIELDS],
+        rows = zip(surfaces, lemmas, fields[3::width],
                    [get((a, b), lemma) for a, b, lemma in zip(starts, ends, lemmas, strict=True)],
-                   [offset + a for a in starts], [offset + b for b in ends], fields[4::_FIELDS],
-                   strict=True)
+                   [offset + a for a in starts], [offset + b for b in ends], fields[4::width],
+                   fields[5::width] if self._xpos else repeat("", len(surfaces)), strict=True)
         return tuple(map(tuple.__new__, repeat(Token), rows))  # Token(*row), in C
 
     def _tokens_by_search(self, text: str, offset: int, normalized: dict[tuple[int, int], str]
@@ -132,8 +141,9 @@ class Morphology:
             end = start + len(surface)
             position = end
             lemma, pos, c_form = _node_fields(node)
+            xpos = _full_pos(node) if self._xpos else ""
             tokens.append(Token(surface, lemma, pos, normalized.get((start, end), lemma),
-                                offset + start, offset + end, c_form))
+                                offset + start, offset + end, c_form, xpos))
         return tuple(tokens)
 
 
@@ -148,10 +158,17 @@ def _node_fields(node) -> tuple[str, str, str]:
     return lemma, pos, "" if c_form == "*" else c_form
 
 
+def _full_pos(node) -> str:
+    """The four UniDic POS levels of a fugashi node, joined with '-' (``*`` left out)."""
+    feature = node.feature
+    return "-".join(p for p in (feature.pos1, feature.pos2, feature.pos3, feature.pos4)
+                    if p and p != "*")
+
+
 @register_stage("tokenize", needs=("sentences",), adds=("tokens",), settings=TokenizeSettings,
                 per_sentence=True)
 def make_tokenize(settings: TokenizeSettings) -> Callable[[PlanDocument], PlanDocument]:
-    morphology = Morphology(sudachi=settings.sudachi)
+    morphology = Morphology(sudachi=settings.sudachi, xpos=settings.xpos)
     kinds = set(settings.kinds)
 
     def tokenize(doc: PlanDocument) -> PlanDocument:

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..export.csv_cells import safe_record
 from ..model import Indicator, PlanDocument
 from .align import Pair, TraceSettings, align, char_cosine, highlight, units_of
+from .family import family_warnings
 
 INDICATOR_MATCH = 0.6  # character-n-gram cosine of indicator names for "the same indicator"
 
@@ -33,6 +34,8 @@ class Trace:
     indicators: list[IndicatorPair] = field(default_factory=list)
     old_document: str = ""  # content keys (first 16 hex digits of the sha256), as in the tables
     new_document: str = ""
+    #: said when the two plans are not of one family (:mod:`plannlp.trace.family`)
+    warnings: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {"continued": 0, "revised": 0, "new": 0, "dropped": 0}
@@ -72,11 +75,13 @@ def trace_documents(old: PlanDocument, new: PlanDocument, settings: TraceSetting
                 if p.old and p.new]
     return Trace(old.source.name, new.source.name, document_iri(old.source.sha256), document_iri(new.source.sha256),
                  measures, achieved, align_indicators(list(old.indicators), list(new.indicators)),
-                 old.source.sha256[:16], new.source.sha256[:16])
+                 old.source.sha256[:16], new.source.sha256[:16],
+                 family_warnings(old.metadata, new.metadata))
 
 
+#: ``warning``: on every row, when the two plans are not of one family (else empty)
 CSV_COLUMNS = ("status", "score", "group", "old_section", "old_text", "new_section", "new_text", "evidence",
-               "old_document", "old_file", "old_id", "new_document", "new_file", "new_id")
+               "old_document", "old_file", "old_id", "new_document", "new_file", "new_id", "warning")
 
 
 def to_csv(trace: Trace, *, header: bool = True) -> str:
@@ -99,6 +104,7 @@ def to_csv(trace: Trace, *, header: bool = True) -> str:
             "old_section": pair.old.section if pair.old else "", "old_text": pair.old.text if pair.old else "",
             "new_section": pair.new.section if pair.new else "", "new_text": pair.new.text if pair.new else "",
             "evidence": ";".join(pair.shared),
+            "warning": " ".join(trace.warnings),
         }))
     return buffer.getvalue()
 
@@ -109,6 +115,8 @@ def to_jsonld(trace: Trace) -> dict:
 
     trace_iri = f"{BASE}trace/{trace.old_iri.rsplit('/', 1)[-1]}-{trace.new_iri.rsplit('/', 1)[-1]}"
     graph = [{"id": trace_iri, "type": "RevisionTrace", "wasDerivedFrom": [trace.old_iri, trace.new_iri]}]
+    if trace.warnings:
+        graph[0]["warnings"] = list(trace.warnings)
     for pair in trace.measures:
         if pair.old and pair.new:
             graph.append({"id": f"{trace.new_iri}#{pair.new.id}", "wasRevisionOf": f"{trace.old_iri}#{pair.old.id}"})

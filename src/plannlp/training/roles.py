@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -309,9 +309,14 @@ def main_macro_f1(report: dict) -> float:
 
 
 def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] = FAMILIES,
-                   learning_curve: bool = True, sequences: list[ExcerptSequence] | None = None) -> dict:
-    """Grouped 5-fold cross-validation of each model family on the corpus's folds."""
+                   learning_curve: bool = True, sequences: list[ExcerptSequence] | None = None,
+                   on_fold: Callable[[int, int], None] | None = None) -> dict:
+    """Grouped 5-fold cross-validation of each model family on the corpus's folds.
+    ``on_fold(done, total)`` is called after each fold of each family (and each point of
+    the learning curve, one more step)."""
     sequences = sequences if sequences is not None else corpus_sequences(corpus_dir)
+    total_steps = len(families) * N_FOLDS + (1 if learning_curve else 0)
+    done_steps = 0
     labels = list(ROLES)
     result: dict = {"families": {}, "labels": labels, "folds": N_FOLDS,
                     "sentences": sum(len(s.labelled) for s in sequences)}
@@ -340,6 +345,9 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
                     clean[0].extend(gold)
                     clean[1].extend(predicted)
             folds.append(fold_result)
+            done_steps += 1
+            if on_fold is not None:
+                on_fold(done_steps, total_steps)
         family_result = {"folds": folds}
         for mode, (gold, predictions, meta) in pooled.items():
             predicted = [label for label, _ in predictions]
@@ -373,6 +381,8 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
     text.append(f"\nbest family (macro-F1 without hints): {best}")
     if learning_curve:
         result["learning_curve"] = learning_curve_of(sequences, best, seed=seed)
+        if on_fold is not None:
+            on_fold(total_steps, total_steps)
         text.append("learning curve (" + best + ", without hints; training municipalities → macro-F1): "
                     + ", ".join(f"{p['municipalities']} → {p['macro_f1']:.3f}"
                                 for p in result["learning_curve"]))

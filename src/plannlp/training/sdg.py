@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,7 +178,10 @@ def macro_f1_of(per_goal: dict[int, dict]) -> float:
     return round(sum(present) / len(present), 4) if present else 0.0
 
 
-def evaluate_sdg(corpus_dir: Path, seed: int = 0) -> dict:
+def evaluate_sdg(corpus_dir: Path, seed: int = 0, *,
+                 on_fold: Callable[[int, int], None] | None = None) -> dict:
+    """Grouped cross-validation of the SDG links at section level; ``on_fold(done, total)``
+    is called after each fold."""
     index = LexiconIndex(load_lexicon())
     examples = corpus_examples(corpus_dir)
     gold, model_pred, sentence_pred, lexicon_pred, folds = [], [], [], [], []
@@ -198,6 +201,8 @@ def evaluate_sdg(corpus_dir: Path, seed: int = 0) -> dict:
         fold_sentences = _decide(section_scores(model, texts, index, mode="sentences"), t_sentences)
         fold_lexicon = _decide(lexicon_section_scores(texts, index), t_lexicon)
         gold += fold_gold
+        if on_fold is not None:
+            on_fold(fold + 1, N_FOLDS)
         model_pred += fold_model
         sentence_pred += fold_sentences
         lexicon_pred += fold_lexicon
