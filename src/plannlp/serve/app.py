@@ -44,6 +44,8 @@ RENDER_SCALE = 1.5
 VIEW_SENTENCES = 200
 #: corrected documents kept in memory (a view reads one without re-reading the file)
 CACHED_DOCUMENTS = 8
+#: the latest corrections listed (each with its own undo button) in the document view
+HISTORY_SHOWN = 100
 CSRF_COOKIE = "plannlp_csrf"
 #: PDFium is not thread-safe: every page size and render in the server holds this lock
 PDFIUM_LOCK = threading.Lock()
@@ -82,12 +84,14 @@ def ingest_file(db: str, doc_id: str, path: str, name: str, result: str) -> str 
     from plannlp.export import jsonld_text
     from plannlp.export.jsonld import to_jsonld
 
+    from plannlp.serve.store import write_progress
+
     with sqlite3.connect(db, timeout=30) as connection:  # the server sets done or failed
         connection.execute("UPDATE documents SET status='running' WHERE id=? AND status='queued'", (doc_id,))
     try:
         if _PIPELINE is None:
             _PIPELINE = plannlp.load_pipeline(workers=1, keep_tokens=False)
-        doc = _PIPELINE.ingest(path, name=name)
+        doc = _PIPELINE.ingest(path, name=name, progress=lambda p: write_progress(db, doc_id, p))
         tmp = Path(result + ".tmp")
         tmp.write_text(jsonld_text(to_jsonld(doc)), encoding="utf-8")
         tmp.replace(result)
@@ -237,7 +241,8 @@ def create_app(data_dir: str | Path) -> FastAPI:
         row = store.document(doc_id)
         if row is None:
             raise HTTPException(404, "No such document.")
-        return {"id": doc_id, "status": row["status"], "error": row["error"]}
+        return {"id": doc_id, "status": row["status"], "error": row["error"], "progress": row["progress"],
+                "stage": row["stage"]}
 
     @app.post("/documents")
     async def upload(request: Request, file: UploadFile = File(...), csrf: str = Form("")):  # noqa: B008
@@ -289,6 +294,7 @@ def create_app(data_dir: str | Path) -> FastAPI:
                       roles=ROLES, role_names=review.ROLE_NAMES, goals=SDG_GOALS,
                       goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS,
                       low=review.LOW_CONFIDENCE, corrections=store.corrections(doc_id),
+                      history=store.corrections(doc_id, include_undone=True)[::-1][:HISTORY_SHOWN],
                       others=[d for d in store.documents() if d["status"] == "done" and d["id"] != doc_id])
 
     def review_box(box, width: float, height: float) -> dict:
@@ -349,7 +355,14 @@ def create_app(data_dir: str | Path) -> FastAPI:
     @app.post("/documents/{doc_id}/undo")
     def undo(request: Request, doc_id: str, csrf: str = Form(""), back: str = Form("")):
         check_csrf(request, csrf)
-        store.undo_last(doc_id)
+        store.undo_last(doc_id, reviewer(request))
+        return RedirectResponse(safe_back(back, doc_id), status_code=303)
+
+    @app.post("/documents/{doc_id}/corrections/{correction_id}/undo")
+    def undo_one(request: Request, doc_id: str, correction_id: int, csrf: str = Form(""), back: str = Form("")):
+        check_csrf(request, csrf)
+        if not store.undo(doc_id, correction_id, reviewer(request)):
+            raise HTTPException(404, "No such correction of this document, or it is undone already.")
         return RedirectResponse(safe_back(back, doc_id), status_code=303)
 
     def safe_back(back: str, doc_id: str) -> str:
