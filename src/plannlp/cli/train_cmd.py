@@ -28,6 +28,13 @@ def require_corpus(corpus: Path) -> None:
             "the plannlp repository's root folder, or give the corpus with --corpus PATH/corpora.")
 
 
+CORRECTIONS = click.option(
+    "--corrections", "corrections", multiple=True, type=click.Path(exists=True, path_type=Path),
+    help="Also use the review page's corrections: the folder `plannlp corpus import-corrections DATA_DIR "
+         "--corpus FOLDER` wrote (or a batch folder of it); repeatable. Corrections imported into the "
+         "corpus itself are read without it.")
+
+
 @click.command("train")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
               show_default=True, help="The labelled corpus (corpora/README.md).")
@@ -38,18 +45,31 @@ def require_corpus(corpus: Path) -> None:
 @click.option("--sklearn-copy", is_flag=True, help="Also save the scikit-learn pipeline with skops (~12 MB).")
 @click.option("--family", type=click.Choice(["sentence", "context"]), default="context", show_default=True,
               help="Role model family to ship (see docs/classifiers.md for how they compare).")
-def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str) -> None:
-    """Train the role classifier and the SDG model on the labelled corpus (every fold)."""
+@CORRECTIONS
+def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str,
+          corrections: tuple[Path, ...]) -> None:
+    """Train the role classifier and the SDG model on the labelled corpus (every fold), and on
+    the review page's corrections when given (--corrections); the model card says how many."""
     require_corpus(corpus)
+    check_corrections(corrections)
     for part in _parts(only):
         if part == "roles":
             from ..training.roles import train_roles
 
-            click.echo(train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy)["text"])
+            click.echo(train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy,
+                                   corrections=corrections)["text"])
         else:
             from ..training.sdg import train_sdg
 
-            click.echo(train_sdg(corpus, out, seed)["text"])
+            click.echo(train_sdg(corpus, out, seed, corrections=corrections)["text"])
+
+
+def check_corrections(corrections: tuple[Path, ...]) -> None:
+    """A usage error before any work when a --corrections path holds no corrections."""
+    if corrections:
+        from ..training.corpus import correction_sources
+
+        correction_sources(corrections)
 
 
 @click.command("evaluate")
@@ -62,11 +82,14 @@ def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bo
 @click.option("--families", default="sentence,context,crf", show_default=True,
               help="Role model families to compare, comma-separated.")
 @click.option("--no-learning-curve", is_flag=True, help="Skip the role learning curve (the slowest part).")
+@CORRECTIONS
 def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, families: str,
-             no_learning_curve: bool) -> None:
+             no_learning_curve: bool, corrections: tuple[Path, ...]) -> None:
     """Grouped 5-fold cross-validation by municipality (corpora/folds.tsv): roles per model
-    family, SDG links at section level against the lexicon-only baseline."""
+    family, SDG links at section level against the lexicon-only baseline. Corrections
+    (--corrections) are trained on outside their municipality's fold, never tested on."""
     require_corpus(corpus)
+    check_corrections(corrections)
     results = {}
     for part in _parts(only):
         if part == "roles":
@@ -78,11 +101,11 @@ def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, 
                 raise click.BadParameter(f"unknown families {unknown}; known: {', '.join(FAMILIES)}",
                                          param_hint="--families")
             results["roles"] = evaluate_roles(corpus, seed, families=chosen,
-                                              learning_curve=not no_learning_curve)
+                                              learning_curve=not no_learning_curve, corrections=corrections)
         else:
             from ..training.sdg import evaluate_sdg
 
-            results["sdg"] = evaluate_sdg(corpus, seed)
+            results["sdg"] = evaluate_sdg(corpus, seed, corrections=corrections)
         click.echo(results[part]["text"])
         click.echo("")
     if json_path is not None:
