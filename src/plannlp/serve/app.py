@@ -86,7 +86,6 @@ def ingest_file(db: str, doc_id: str, path: str, name: str, result: str) -> str 
     import plannlp
     from plannlp.export import jsonld_text
     from plannlp.export.jsonld import to_jsonld
-
     from plannlp.serve.store import write_progress
 
     with sqlite3.connect(db, timeout=30) as connection:  # the server sets done or failed

@@ -33,7 +33,14 @@ from ..classify.role_features import RoleExample, sequence_features
 from ..japanese.markers import BULLET, FOOTNOTE
 from ..japanese.width import compact_nfkc
 from ..model import ROLES
-from .corpus import DEV_FOLDS, N_FOLDS, correction_sources, is_reviewed, read_folds, read_role_corpus
+from .corpus import (
+    DEV_FOLDS,
+    N_FOLDS,
+    correction_sources,
+    is_reviewed,
+    read_folds,
+    read_role_corpus,
+)
 from .metrics import accuracy, confusion, format_report, macro_f1, per_class
 
 MODEL_NAME = "role"
@@ -451,7 +458,12 @@ def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str =
     """Fit the shipped role model on the whole corpus and the ``corrections`` folders
     (regularisation chosen by grouped CV); meta.json and the model card say how many
     corrected sentences of how many reviewed documents were used."""
-    from .model_files import corrections_paragraph, export_calibrated, save_model, write_card_corrections
+    from .model_files import (
+        corrections_paragraph,
+        export_calibrated,
+        save_model,
+        write_card_corrections,
+    )
 
     if family == "crf":
         raise ValueError("the shipped model is a linear one; see docs/classifiers.md")
