@@ -26,7 +26,7 @@ from plannlp.training.corpus import corpus_problems, read_folds, read_sdg_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = ROOT / "corpora" / "seeds" / "002_2b25f45b06c7f47b.txt"  # 佐久市 (202177)
-EXCERPTS = 14  # of batch r1: enough municipalities for the grouped inner CV, quick to train
+EXCERPTS = 8  # of batch r1: enough municipalities for the grouped inner CV, quick to train
 
 
 @pytest.fixture(scope="module")
