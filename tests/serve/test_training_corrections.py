@@ -138,6 +138,14 @@ def test_train_with_corrections_says_how_many_in_the_model_card(reviewed, small_
     assert json.loads((out / "sdg" / "meta.json").read_text(encoding="utf-8"))["corrections"]["sentences"] == 0
 
 
+def test_the_review_page_writes_what_the_training_code_reads():
+    from plannlp.serve import corrections
+    from plannlp.training import corpus
+
+    assert corrections.REVIEWED_URL_PREFIX == corpus.REVIEWED_URL_PREFIX
+    assert corrections.SENTENCE_LEVEL == corpus.SENTENCE_LEVEL
+
+
 def test_a_corrections_folder_without_corrections_is_a_usage_error(small_corpus, tmp_path):
     result = CliRunner().invoke(cli, ["train", "--corpus", str(small_corpus), "--out", str(tmp_path / "m"),
                                       "--corrections", str(tmp_path)])

@@ -13,8 +13,8 @@
 
 Both keep the document's municipality (name and code from its metadata), so that training and
 evaluation grouped by municipality keep a municipality's corrections on one side. ``url`` is
-``plannlp-serve:<document id>`` (:data:`plannlp.training.corpus.REVIEWED_URL_PREFIX`), which is how ``plannlp train``
-counts them for the model card.
+``plannlp-serve:<document id>`` (:data:`REVIEWED_URL_PREFIX`), which is how
+``plannlp train`` counts them for the model card.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from datetime import date
 from pathlib import Path
 
 from ..resources import data_path
-from ..training.corpus import REVIEWED_URL_PREFIX, SENTENCE_LEVEL
 from . import review
 from .store import Store
 
@@ -37,6 +36,11 @@ PROVENANCE_FIELDS = ("excerpt_id", "n", "sentence", "kind", "value", "model_role
 SDG_PROVENANCE_FIELDS = ("section_id", "sentence", "kind", "value", "model_goals", "who", "at",
                          "document_sha256", "file_name")
 KINDS = {"市": "city", "町": "town", "村": "village", "区": "ward"}
+#: the ``url`` of what is written here (then the document id), and the SDG rows' level: the
+#: same as plannlp.training.corpus.REVIEWED_URL_PREFIX and SENTENCE_LEVEL, which read them
+#: (the review page does not import the training code; a test holds the two equal)
+REVIEWED_URL_PREFIX = "plannlp-serve:"
+SENTENCE_LEVEL = "sentence"
 
 
 def _prefecture_of(code: str) -> str:
