@@ -17,6 +17,10 @@ sentences before and after it) and on document fields it does not change. A pipe
 A pipeline built with ``keep_tokens=False`` drops each sentence's tokens once the last stage
 that needs them has run: the JSON-LD and the tables carry no tokens, and a long document's
 quarter of a million of them cost memory and, with workers, the time to send them back.
+
+:meth:`Pipeline.ingest` and :meth:`Pipeline.run` take an optional ``progress`` callable, told
+an :class:`IngestProgress` as the PDF's pages are read and before each group of stages (the
+review page shows it as a percentage).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,30 @@ StepCallback = Callable[[str], None]
 
 #: What :func:`plannlp.extract.extract` provides before any stage runs.
 EXTRACTED = frozenset({"source", "raw_text", "pages", "tables", "metadata"})
+#: a PDF's pages are read in parts of about 1/PAGE_PARTS of them when progress is reported
+PAGE_PARTS = 20
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """How far an ingest is: step ``step`` of ``steps`` (0 is the extraction, then one per
+    group of stages run together; ``steps`` when all are done), and the pages read so far."""
+
+    stage: str  # "extract", or the names of the stages now running ("clean, structure")
+    step: int
+    steps: int
+    pages_done: int = 0
+    pages: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Share done, 0–100: the steps done, each step counting alike, the extraction's part
+        by its pages read."""
+        within = self.pages_done / self.pages if self.step == 0 and self.pages else 0.0
+        return round(100 * min(self.step + within, self.steps) / self.steps, 1)
+
+
+Progress = Callable[[IngestProgress], None]
 
 
 class Pipeline:
@@ -165,18 +193,33 @@ class Pipeline:
                 plan.extend((name, i, [(name, fn)]) for name, fn in steps)
         return plan
 
-    def run(self, document: PlanDocument, *, on_step: StepCallback | None = None) -> PlanDocument:
+    def run(self, document: PlanDocument, *, on_step: StepCallback | None = None,
+            progress: Progress | None = None) -> PlanDocument:
         """Apply every stage in order to an extracted document. ``on_step`` is called with
         each step's name when it is done (:attr:`steps`); each step's time is logged at DEBUG
-        level (``plannlp --verbose``)."""
+        level (``plannlp --verbose``). ``progress`` is told before each group of stages and at
+        the end, as steps 1… of :attr:`progress_steps`."""
         with collector_paused():
+            told = -1
             for name, i, steps in self._step_plan():
+                if progress is not None and i != told:
+                    told = i
+                    progress(IngestProgress(", ".join(n for n, _ in self._groups[i][1]), i + 1,
+                                            self.progress_steps))
                 started = time.perf_counter()
                 document = self._run_steps(i, steps, document)
                 log.debug("stage %s: %.2f s", name, time.perf_counter() - started)
                 if on_step is not None:
                     on_step(name)
+        if progress is not None:
+            progress(IngestProgress("done", self.progress_steps, self.progress_steps))
         return replace(document, models=tuple(sorted(self.models().items())))
+
+    @property
+    def progress_steps(self) -> int:
+        """The steps an ingest reports (:class:`IngestProgress`): the extraction and each
+        group of stages (step ``progress_steps`` is the end)."""
+        return len(self._groups) + 1
 
     def _run_steps(self, i: int, steps: list[tuple[str, DocumentFn]], document: PlanDocument
                    ) -> PlanDocument:
@@ -207,15 +250,39 @@ class Pipeline:
         self.close()
 
     def ingest(
-        self, source: str | Path | bytes, *, name: str | None = None, metadata: Any = None
+        self, source: str | Path | bytes, *, name: str | None = None, metadata: Any = None,
+        progress: Progress | None = None,
     ) -> PlanDocument:
-        """Extract ``source`` (a path, ``-`` for stdin, or bytes) and run the pipeline over it."""
+        """Extract ``source`` (a path, ``-`` for stdin, or bytes) and run the pipeline over it;
+        ``progress`` (optional) is told how far it is (:class:`IngestProgress`)."""
         from .extract import extract
 
+        page_reader = self._page_reader
+        if progress is not None:
+            progress(IngestProgress("extract", 0, self.progress_steps))
+            page_reader = self._reporting_page_reader(progress)
         with collector_paused():
             document = extract(source, name=name, settings=self.extract_settings,
-                               metadata=metadata, page_reader=self._page_reader)
-            return self.run(document)
+                               metadata=metadata, page_reader=page_reader)
+            return self.run(document, progress=progress)
+
+    def _reporting_page_reader(self, progress: Progress):
+        """A page reader that tells ``progress`` the pages read: in parts when read in this
+        process, at the end when the workers read them."""
+        steps, shared = self.progress_steps, self._page_reader
+
+        def read(data, path, settings, count, read_here):
+            if shared is not None:
+                reads = shared(data, path, settings, count, read_here)
+            else:
+                reads, part = [], max(1, -(-count // PAGE_PARTS))
+                for start in range(0, count, part):
+                    progress(IngestProgress("extract", 0, steps, start, count))
+                    reads += read_here(start, min(count, start + part))
+            progress(IngestProgress("extract", 0, steps, count, count))
+            return reads
+
+        return read
 
     @property
     def _page_reader(self):

@@ -234,3 +234,65 @@ def test_the_name_form_redirects_only_inside_the_site(client):
         response = client.post("/reviewer", data={"csrf": csrf(client), "name": "山田", "next": target},
                                follow_redirects=False)
         assert response.headers["location"] == "/"
+
+
+def test_undo_a_chosen_correction_keeps_the_later_ones(client, text_doc):
+    ids = [n["id"].rsplit("#", 1)[-1] for n in sentence_ids(client, text_doc)]
+    first, second = ids[2], ids[3]
+    token = csrf(client)
+    for sid, value in ((first, "measure"), (second, "achievement")):
+        assert client.post(f"/documents/{text_doc}/corrections", follow_redirects=False,
+                           data={"csrf": token, "sentence": sid, "kind": "role", "value": value}).status_code == 303
+    store = client.app.state.store
+    chosen = next(c for c in store.corrections(text_doc)[::-1] if c["sentence"] == first)
+    view = client.get(f"/documents/{text_doc}").text
+    assert f'action="/documents/{text_doc}/corrections/{chosen["id"]}/undo"' in view
+
+    # without the token: refused; the correction of another document: 404
+    assert client.post(f"/documents/{text_doc}/corrections/{chosen['id']}/undo",
+                       follow_redirects=False).status_code == 403
+    assert client.post(f"/documents/nosuchdoc/corrections/{chosen['id']}/undo", data={"csrf": token},
+                       follow_redirects=False).status_code == 404
+    # undo the earlier one: the later correction (a different sentence) stays in effect
+    assert client.post(f"/documents/{text_doc}/corrections/{chosen['id']}/undo", data={"csrf": token},
+                       follow_redirects=False).status_code == 303
+    nodes = {n["id"].rsplit("#", 1)[-1]: n for n in client.get(f"/documents/{text_doc}/export.jsonld").json()["@graph"]
+             if n.get("type") == "Sentence"}
+    assert nodes[second]["role"].endswith("/achievement") and nodes[second]["roleSource"] == "human"
+    assert nodes[first].get("reviewedAt") is None or not any(
+        c["sentence"] == first and not c["undone"] for c in store.corrections(text_doc, include_undone=True))
+    row = next(c for c in store.corrections(text_doc, include_undone=True) if c["id"] == chosen["id"])
+    assert row["undone"] == 1 and row["undone_by"] == "山田" and row["undone_at"]
+    assert "undone by 山田" in client.get(f"/documents/{text_doc}").text
+    # twice: nothing left to undo
+    assert client.post(f"/documents/{text_doc}/corrections/{chosen['id']}/undo", data={"csrf": token},
+                       follow_redirects=False).status_code == 404
+
+
+def test_status_reports_a_percentage_that_grows_to_100(client, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(SEED_PDF), PdfWriter()
+    for i in range(40):  # long enough to be seen while it runs
+        writer.add_page(reader.pages[i % len(reader.pages)])
+    plan = tmp_path / "long.pdf"
+    with plan.open("wb") as handle:
+        writer.write(handle)
+    doc_id = upload(client, plan).headers["location"].rsplit("/", 1)[-1]
+    seen, stages = [], set()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        status = client.get(f"/documents/{doc_id}/status").json()
+        seen.append(status["progress"])
+        if status["stage"]:
+            stages.add(status["stage"])
+        if status["status"] in ("done", "failed"):
+            break
+        if status["status"] == "running":
+            assert "%" in client.get(f"/documents/{doc_id}").text  # the pending page shows it too
+        time.sleep(0.02)
+    assert status["status"] == "done", status
+    assert seen == sorted(seen), "the percentage never goes back"
+    assert seen[-1] == 100
+    assert any(0 < p < 100 for p in seen), seen
+    assert any(s.startswith("extract: page ") for s in stages) or any("step" in s for s in stages), stages

@@ -89,9 +89,13 @@ def folds(corpus: Path) -> None:
 @CORPUS
 @click.option("--batch", default="review", show_default=True, help="The batch folder to (re)write.")
 def import_corrections(data_dir: Path, corpus: Path, batch: str) -> None:
-    """Write the review page's role corrections (plannlp serve --data DATA_DIR) as a corpus batch."""
+    """Write the review page's corrections (plannlp serve --data DATA_DIR) as corpus batches:
+    roles as labels, goals as SDG sentence rows, with provenance. Train on them with
+    `plannlp train --corrections CORPUS` (or without it when CORPUS is the corpus itself)."""
     from ..serve.corrections import import_corrections as run
 
     counts = run(data_dir, corpus, batch)
     click.echo(f"{counts['labels']} labels from {counts['corrections']} corrections of {counts['documents']} "
                f"documents written to {corpus / 'roles' / 'batches' / batch}")
+    click.echo(f"{counts['goal_sentences']} sentences with corrected goals written to "
+               f"{corpus / 'sdg' / 'batches' / batch / 'sections.jsonl'}")

@@ -39,6 +39,13 @@ def _advance(bar):
     return on_fold
 
 
+CORRECTIONS = click.option(
+    "--corrections", "corrections", multiple=True, type=click.Path(exists=True, path_type=Path),
+    help="Also use the review page's corrections: the folder `plannlp corpus import-corrections DATA_DIR "
+         "--corpus FOLDER` wrote (or a batch folder of it); repeatable. Corrections imported into the "
+         "corpus itself are read without it.")
+
+
 @click.command("train")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpora"),
               show_default=True, help="The labelled corpus (corpora/README.md).")
@@ -49,9 +56,13 @@ def _advance(bar):
 @click.option("--sklearn-copy", is_flag=True, help="Also save the scikit-learn pipeline with skops (~12 MB).")
 @click.option("--family", type=click.Choice(["sentence", "context"]), default="context", show_default=True,
               help="Role model family to ship (see docs/classifiers.md for how they compare).")
-def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str) -> None:
-    """Train the role classifier and the SDG model on the labelled corpus (every fold)."""
+@CORRECTIONS
+def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str,
+          corrections: tuple[Path, ...]) -> None:
+    """Train the role classifier and the SDG model on the labelled corpus (every fold), and on
+    the review page's corrections when given (--corrections); the model card says how many."""
     require_corpus(corpus)
+    check_corrections(corrections)
     parts = _parts(only)
     with feedback.progress(len(parts), unit="model", desc="train") as bar:
         for part in parts:
@@ -59,13 +70,22 @@ def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bo
             if part == "roles":
                 from ..training.roles import train_roles
 
-                text = train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy)["text"]
+                text = train_roles(corpus, out, seed, family=family, sklearn_copy=sklearn_copy,
+                                   corrections=corrections)["text"]
             else:
                 from ..training.sdg import train_sdg
 
-                text = train_sdg(corpus, out, seed)["text"]
+                text = train_sdg(corpus, out, seed, corrections=corrections)["text"]
             bar.update(1)
             click.echo(text)
+
+
+def check_corrections(corrections: tuple[Path, ...]) -> None:
+    """A usage error before any work when a --corrections path holds no corrections."""
+    if corrections:
+        from ..training.corpus import correction_sources
+
+        correction_sources(corrections)
 
 
 @click.command("evaluate")
@@ -78,11 +98,14 @@ def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bo
 @click.option("--families", default="sentence,context,crf", show_default=True,
               help="Role model families to compare, comma-separated.")
 @click.option("--no-learning-curve", is_flag=True, help="Skip the role learning curve (the slowest part).")
+@CORRECTIONS
 def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, families: str,
-             no_learning_curve: bool) -> None:
+             no_learning_curve: bool, corrections: tuple[Path, ...]) -> None:
     """Grouped 5-fold cross-validation by municipality (corpora/folds.tsv): roles per model
-    family, SDG links at section level against the lexicon-only baseline."""
+    family, SDG links at section level against the lexicon-only baseline. Corrections
+    (--corrections) are trained on outside their municipality's fold, never tested on."""
     require_corpus(corpus)
+    check_corrections(corrections)
     results = {}
     for part in _parts(only):
         if part == "roles":
@@ -96,12 +119,13 @@ def evaluate(corpus: Path, seed: int, only: str | None, json_path: Path | None, 
             with feedback.progress(None, unit="fold", desc="evaluate roles") as bar:
                 results["roles"] = evaluate_roles(corpus, seed, families=chosen,
                                                   learning_curve=not no_learning_curve,
-                                                  on_fold=_advance(bar))
+                                                  on_fold=_advance(bar), corrections=corrections)
         else:
             from ..training.sdg import evaluate_sdg
 
             with feedback.progress(None, unit="fold", desc="evaluate sdg") as bar:
-                results["sdg"] = evaluate_sdg(corpus, seed, on_fold=_advance(bar))
+                results["sdg"] = evaluate_sdg(corpus, seed, on_fold=_advance(bar),
+                                              corrections=corrections)
         click.echo(results[part]["text"])
         click.echo("")
     if json_path is not None:

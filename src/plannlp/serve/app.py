@@ -33,7 +33,7 @@ from ..errors import PlanNLPError
 from ..extract import PDF_MAGIC, TEXT_SUFFIXES, media_type_of
 from ..extract.text import extract_text
 from ..model import ROLES, SDG_GOALS
-from . import review
+from . import fragments, review
 from .store import Store
 
 #: the largest upload accepted (bytes)
@@ -44,12 +44,17 @@ RENDER_SCALE = 1.5
 VIEW_SENTENCES = 200
 #: corrected documents kept in memory (a view reads one without re-reading the file)
 CACHED_DOCUMENTS = 8
+#: the document view's filters when none is chosen
+UNFILTERED = {"role": "", "goal": 0, "section": "", "max_confidence": 1.0}
+#: the latest corrections listed (each with its own undo button) in the document view
+HISTORY_SHOWN = 100
 CSRF_COOKIE = "plannlp_csrf"
 #: PDFium is not thread-safe: every page size and render in the server holds this lock
 PDFIUM_LOCK = threading.Lock()
 NAME_COOKIE = "plannlp_reviewer"
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
+TEMPLATES.env.auto_reload = False  # each template compiled once per process, never re-checked on disk
 
 
 def check_upload(data: bytes, name: str) -> tuple[str, str]:
@@ -81,13 +86,14 @@ def ingest_file(db: str, doc_id: str, path: str, name: str, result: str) -> str 
     import plannlp
     from plannlp.export import jsonld_text
     from plannlp.export.jsonld import to_jsonld
+    from plannlp.serve.store import write_progress
 
     with sqlite3.connect(db, timeout=30) as connection:  # the server sets done or failed
         connection.execute("UPDATE documents SET status='running' WHERE id=? AND status='queued'", (doc_id,))
     try:
         if _PIPELINE is None:
             _PIPELINE = plannlp.load_pipeline(workers=1, keep_tokens=False)
-        doc = _PIPELINE.ingest(path, name=name)
+        doc = _PIPELINE.ingest(path, name=name, progress=lambda p: write_progress(db, doc_id, p))
         tmp = Path(result + ".tmp")
         tmp.write_text(jsonld_text(to_jsonld(doc)), encoding="utf-8")
         tmp.replace(result)
@@ -149,6 +155,10 @@ def create_app(data_dir: str | Path) -> FastAPI:
                 executor.submit(prerender_pages, str(store.upload_path(row)), str(store.data_dir / "cache"), doc_id)
             except RuntimeError:  # shutting down or a broken pool: pages render on demand
                 pass
+        if not error:  # the view's data and its unfiltered page made now, not by the first reader
+            loaded(doc_id).fragments.warm(UNFILTERED)
+            if row["media_type"] == "application/pdf":
+                page_size(doc_id, 1)
 
     def submit(doc_id: str) -> None:
         nonlocal executor
@@ -201,7 +211,11 @@ def create_app(data_dir: str | Path) -> FastAPI:
                 data = json.loads(store.result_path(doc_id).read_text(encoding="utf-8"))
                 if len(corrected_cache) >= CACHED_DOCUMENTS:
                     corrected_cache.pop(next(iter(corrected_cache)))
-                corrected_cache[key] = review.Reviewed.of(review.apply_corrections(data, corrections))
+                reviewed = review.Reviewed.of(review.apply_corrections(data, corrections))
+                reviewed.fragments = fragments.Fragments(
+                    reviewed.sentences, reviewed.sections, role_names=review.ROLE_NAMES,
+                    goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS, low=review.LOW_CONFIDENCE)
+                corrected_cache[key] = reviewed
             return corrected_cache[key]
 
     def done_document(doc_id: str) -> dict:
@@ -237,7 +251,8 @@ def create_app(data_dir: str | Path) -> FastAPI:
         row = store.document(doc_id)
         if row is None:
             raise HTTPException(404, "No such document.")
-        return {"id": doc_id, "status": row["status"], "error": row["error"]}
+        return {"id": doc_id, "status": row["status"], "error": row["error"], "progress": row["progress"],
+                "stage": row["stage"]}
 
     @app.post("/documents")
     async def upload(request: Request, file: UploadFile = File(...), csrf: str = Form("")):  # noqa: B008
@@ -258,8 +273,9 @@ def create_app(data_dir: str | Path) -> FastAPI:
         return response
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
-    def view(request: Request, doc_id: str, role: str = "", goal: int = 0, section: str = "",
-             max_confidence: float = 1.0, s: str = "", start: int = 0):
+    def view(request: Request, doc_id: str, role: str = UNFILTERED["role"], goal: int = UNFILTERED["goal"],
+             section: str = UNFILTERED["section"], max_confidence: float = UNFILTERED["max_confidence"],
+             s: str = "", start: int = 0):
         row = store.document(doc_id)
         if row is None:
             raise HTTPException(404, "No such document.")
@@ -277,18 +293,21 @@ def create_app(data_dir: str | Path) -> FastAPI:
             start = at - at % VIEW_SENTENCES
         start = max(0, min(start, max(matching - 1, 0)))
         shown = shown[start:start + VIEW_SENTENCES]
-        selected = next((x for x in sentences if x.id == s), shown[0] if shown else None)
+        selected = reviewed.by_id.get(s, shown[0] if shown else None)
         page_view = None
         if selected and selected.page and row["media_type"] == "application/pdf":
             width, height = page_size(doc_id, selected.page)
             page_view = {"number": selected.page, "width": width, "height": height,
                          "boxes": [review_box(b, width, height) for b in selected.boxes if b[0] == selected.page]}
         filters = {"role": role, "goal": goal, "section": section, "max_confidence": max_confidence}
-        return render(request, "document.html", doc=row, sections=reviewed.sections, sentences=shown,
+        return render(request, "document.html", doc=row, sentences=shown,
+                      items=reviewed.fragments.items(shown, filters), section_links=reviewed.fragments.nav(filters),
+                      query=lambda over=None: fragments.query(filters, over),
                       total=len(sentences), matching=matching, start=start, window=VIEW_SENTENCES, selected=selected, page=page_view, filters=filters,
                       roles=ROLES, role_names=review.ROLE_NAMES, goals=SDG_GOALS,
                       goal_names=review.goal_names(), goal_colours=review.GOAL_COLOURS,
                       low=review.LOW_CONFIDENCE, corrections=store.corrections(doc_id),
+                      history=store.corrections(doc_id, include_undone=True)[::-1][:HISTORY_SHOWN],
                       others=[d for d in store.documents() if d["status"] == "done" and d["id"] != doc_id])
 
     def review_box(box, width: float, height: float) -> dict:
@@ -349,7 +368,14 @@ def create_app(data_dir: str | Path) -> FastAPI:
     @app.post("/documents/{doc_id}/undo")
     def undo(request: Request, doc_id: str, csrf: str = Form(""), back: str = Form("")):
         check_csrf(request, csrf)
-        store.undo_last(doc_id)
+        store.undo_last(doc_id, reviewer(request))
+        return RedirectResponse(safe_back(back, doc_id), status_code=303)
+
+    @app.post("/documents/{doc_id}/corrections/{correction_id}/undo")
+    def undo_one(request: Request, doc_id: str, correction_id: int, csrf: str = Form(""), back: str = Form("")):
+        check_csrf(request, csrf)
+        if not store.undo(doc_id, correction_id, reviewer(request)):
+            raise HTTPException(404, "No such correction of this document, or it is undone already.")
         return RedirectResponse(safe_back(back, doc_id), status_code=303)
 
     def safe_back(back: str, doc_id: str) -> str:
@@ -371,7 +397,10 @@ def create_app(data_dir: str | Path) -> FastAPI:
     def export_jsonld(doc_id: str):
         from ..export import jsonld_text
 
-        return Response(jsonld_text(done_document(doc_id)), media_type="application/ld+json",
+        reviewed = loaded(doc_id)
+        if reviewed.jsonld is None:  # made once per set of corrections
+            reviewed.jsonld = jsonld_text(reviewed.data)
+        return Response(reviewed.jsonld, media_type="application/ld+json",
                         headers={"Content-Disposition": f'attachment; filename="{doc_id}.jsonld"'})
 
     @app.get("/documents/{doc_id}/export.csv")

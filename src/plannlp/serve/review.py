@@ -139,19 +139,29 @@ def sections(data: dict) -> list[dict]:
             for n in data["@graph"] if n.get("type") == "Section"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reviewed:
-    """A corrected document and what the view reads of it (built once per set of corrections)."""
+    """A corrected document and what the view reads of it (built once per set of corrections;
+    ``jsonld``, its export's text, is filled on the first export)."""
 
     data: dict
     sentences: list[ReviewSentence]
     sections: list[dict]
     ids: frozenset[str]
+    jsonld: str | None = None
+    fragments: Any = None  # the view's rendered parts (plannlp.serve.fragments.Fragments), set by the app
+    _by_id: dict | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, data: dict) -> Reviewed:
         sentences = review_sentences(data)
         return cls(data, sentences, sections(data), frozenset(s.id for s in sentences))
+
+    @property
+    def by_id(self) -> dict[str, ReviewSentence]:
+        if self._by_id is None:
+            self._by_id = {s.id: s for s in self.sentences}
+        return self._by_id
 
 
 CSV_COLUMNS = ["document", "id", "text", "role", "role_confidence", "role_source", "sdgs",

@@ -151,15 +151,17 @@ def _seed_excerpts(corpus_dir: Path) -> tuple[dict[str, Excerpt], list[RoleSente
     return excerpts, sentences
 
 
-def read_role_corpus(corpus_dir: Path, *, seeds: bool = True) -> RoleCorpus:
-    """Every batch's excerpts and labelled sentences (and the seeds' gold set)."""
+def read_role_corpus(corpus_dir: Path, *, seeds: bool = True, extra_batches: Sequence[Path] = ()) -> RoleCorpus:
+    """Every batch's excerpts and labelled sentences (and the seeds' gold set), and those of
+    ``extra_batches`` (batch folders elsewhere, e.g. corrections: :func:`correction_sources`)."""
     excerpts: dict[str, Excerpt] = {}
     sentences: list[RoleSentence] = []
     if seeds:
         seed_excerpts, seed_sentences = _seed_excerpts(corpus_dir)
         excerpts.update(seed_excerpts)
         sentences += seed_sentences
-    for batch in sorted((corpus_dir / "roles" / "batches").glob("*/")):
+    batches = sorted((corpus_dir / "roles" / "batches").glob("*/"))
+    for batch in [*batches, *(b for b in extra_batches if b.resolve() not in {x.resolve() for x in batches})]:
         if not (batch / "manifest.csv").is_file():
             continue
         for row in _read_csv(batch / "manifest.csv"):
@@ -192,10 +194,13 @@ def _seed_sdg_sections(corpus_dir: Path) -> list[SdgSection]:
     return sections
 
 
-def read_sdg_corpus(corpus_dir: Path, *, seeds: bool = True, level: str | None = None) -> list[SdgSection]:
-    """Every batch's SDG sections (and seed 003's 施策); ``level`` keeps one level only."""
+def read_sdg_corpus(corpus_dir: Path, *, seeds: bool = True, level: str | None = None,
+                    extra_files: Sequence[Path] = ()) -> list[SdgSection]:
+    """Every batch's SDG sections (and seed 003's 施策), and the rows of ``extra_files``
+    (``sections.jsonl`` files elsewhere, e.g. corrections); ``level`` keeps one level only."""
     sections = _seed_sdg_sections(corpus_dir) if seeds else []
-    for path in sorted((corpus_dir / "sdg" / "batches").glob("*/sections.jsonl")):
+    files = sorted((corpus_dir / "sdg" / "batches").glob("*/sections.jsonl"))
+    for path in [*files, *(f for f in extra_files if f.resolve() not in {x.resolve() for x in files})]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -204,6 +209,44 @@ def read_sdg_corpus(corpus_dir: Path, *, seeds: bool = True, level: str | None =
                 **{f: row[f] for f in SDG_FIELDS if f not in ("goals", "targets")},
                 goals=frozenset(int(g) for g in row["goals"]), targets=tuple(row["targets"])))
     return [s for s in sections if level is None or s.level == level]
+
+
+# -- corrections from the review page -----------------------------------------------------
+
+#: the ``url`` of the excerpts and SDG rows that ``plannlp corpus import-corrections`` wrote
+#: from the review page's corrections (followed by the document's id there)
+REVIEWED_URL_PREFIX = "plannlp-serve:"
+#: the SDG level of a sentence whose goals a person corrected (training data only)
+SENTENCE_LEVEL = "sentence"
+
+
+def correction_sources(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The role batch folders and SDG ``sections.jsonl`` files under ``paths``: each a corpus
+    folder that ``import-corrections --corpus`` wrote (``roles/batches/*``, ``sdg/batches/*``),
+    a role batch folder (with ``manifest.csv``), an SDG batch folder or its ``sections.jsonl``.
+    A path holding none of them is a usage error."""
+    from ..errors import UsageError
+
+    role_batches: list[Path] = []
+    sdg_files: list[Path] = []
+    for path in map(Path, paths):
+        found_roles = ([path] if (path / "manifest.csv").is_file() else
+                       sorted(b for b in (path / "roles" / "batches").glob("*/") if (b / "manifest.csv").is_file()))
+        found_sdg = ([path] if path.is_file() and path.name == "sections.jsonl" else
+                     [path / "sections.jsonl"] if (path / "sections.jsonl").is_file() else
+                     sorted((path / "sdg" / "batches").glob("*/sections.jsonl")))
+        if not found_roles and not found_sdg:
+            raise UsageError(
+                f"No corrections in '{path}': give the folder that `plannlp corpus import-corrections "
+                "DATA_DIR --corpus FOLDER` wrote (or one of its batch folders).")
+        role_batches += found_roles
+        sdg_files += found_sdg
+    return role_batches, sdg_files
+
+
+def is_reviewed(url: str) -> bool:
+    """Whether an excerpt or SDG row came from the review page's corrections."""
+    return url.startswith(REVIEWED_URL_PREFIX)
 
 
 # -- folds ---------------------------------------------------------------------------------
@@ -414,7 +457,7 @@ def corpus_problems(corpus_dir: Path) -> list[str]:
             problems.append(f"{e.excerpt_id}: {e.municipality} ({e.prefecture}) is not code {e.municipality_code}")
         if e.doc_type not in DOC_TYPES:
             problems.append(f"{e.excerpt_id}: unknown doc_type {e.doc_type}")
-        if not e.url.startswith(("http://", "https://")):
+        if not e.url.startswith(("http://", "https://")) and not is_reviewed(e.url):
             problems.append(f"{e.excerpt_id}: the source URL is not a web address: {e.url}")
     seen: dict[str, str] = {}
     for s in roles.sentences:
@@ -435,11 +478,11 @@ def corpus_problems(corpus_dir: Path) -> list[str]:
             problems.append(f"{where}: municipality {excerpt.municipality} has no fold")
     seen_sections: dict[str, str] = {}
     for s in sdg:
-        if not s.goals or not s.goals <= set(SDG_GOALS):
+        if (not s.goals and s.level != SENTENCE_LEVEL) or not s.goals <= set(SDG_GOALS):
             problems.append(f"{s.section_id}: goals {sorted(s.goals)} are not SDG goals")
         if any(int(t.split(".")[0]) not in s.goals for t in s.targets):
             problems.append(f"{s.section_id}: a target outside its goals {s.targets}")
-        if s.level not in ("section", "title"):
+        if s.level not in ("section", "title", SENTENCE_LEVEL):
             problems.append(f"{s.section_id}: unknown level {s.level}")
         if s.level == "section" and (len(s.text) < 20 or _GOAL_LINE.search(s.text)):
             problems.append(f"{s.section_id}: the text is missing or still names the goals")

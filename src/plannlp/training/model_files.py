@@ -59,3 +59,38 @@ def save_model(model: Any, folder: Path, meta: dict[str, Any], linear: Any = Non
             "files": {f.name: sha256_of(f) for f in files}}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return meta
+
+
+#: the model card's part that ``plannlp train`` writes (the rest of the card is written by hand)
+CARD_START = "<!-- corrections: written by plannlp train; do not edit -->"
+CARD_END = "<!-- /corrections -->"
+
+
+def corrections_paragraph(used: dict[str, Any], model: str) -> str:
+    """What the model card says of the review page's corrections a model was trained on
+    (``used``: the ``corrections`` entry of meta.json)."""
+    unit = "sentences whose role a person set" if model == "role" else "sentences whose goals a person corrected"
+    if not used["sentences"]:
+        return ("- **Corrections from the review page**: none used (`plannlp train --corrections`; "
+                "docs/serve.md).")
+    return (f"- **Corrections from the review page**: {used['sentences']:,} {unit}, from "
+            f"{used['documents']:,} reviewed documents of {used['municipalities']:,} municipalities "
+            "(`plannlp corpus import-corrections`, read by `plannlp train`; docs/serve.md). They are "
+            "training data only: evaluation never tests on them, and a municipality's corrections "
+            "stay out of training while its fold is held out.")
+
+
+def write_card_corrections(folder: Path, paragraph: str) -> Path:
+    """Put ``paragraph`` in ``folder/model-card.md`` between :data:`CARD_START` and
+    :data:`CARD_END` (replacing what was there; appended to a card without it; a card made
+    with a title when there is none)."""
+    card = folder / "model-card.md"
+    text = card.read_text(encoding="utf-8") if card.is_file() else f"# Model card: `{folder.name}`\n"
+    block = f"{CARD_START}\n{paragraph}\n{CARD_END}"
+    if CARD_START in text and CARD_END in text:
+        head, rest = text.split(CARD_START, 1)
+        text = head + block + rest.split(CARD_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    card.write_text(text, encoding="utf-8")
+    return card

@@ -33,7 +33,14 @@ from ..classify.role_features import RoleExample, sequence_features
 from ..japanese.markers import BULLET, FOOTNOTE
 from ..japanese.width import compact_nfkc
 from ..model import ROLES
-from .corpus import DEV_FOLDS, N_FOLDS, read_folds, read_role_corpus
+from .corpus import (
+    DEV_FOLDS,
+    N_FOLDS,
+    correction_sources,
+    is_reviewed,
+    read_folds,
+    read_role_corpus,
+)
 from .metrics import accuracy, confusion, format_report, macro_f1, per_class
 
 MODEL_NAME = "role"
@@ -62,6 +69,7 @@ class ExcerptSequence:
     doc_type: str
     fold: int
     items: tuple[Item, ...]
+    reviewed: bool = False  # from the review page's corrections: trained on, never tested on
 
     @property
     def labelled(self) -> list[Item]:
@@ -77,14 +85,17 @@ def _kind_of(text: str) -> str:
     return "prose"
 
 
-def corpus_sequences(corpus_dir: Path) -> list[ExcerptSequence]:
-    """Every excerpt of the role corpus as a sequence of examples with their labels."""
+def corpus_sequences(corpus_dir: Path, corrections: Sequence[Path] = ()) -> list[ExcerptSequence]:
+    """Every excerpt of the role corpus (and of the ``corrections`` folders,
+    :func:`plannlp.training.corpus.correction_sources`) as a sequence of examples with their
+    labels. A reviewed document keeps its unlabelled sentences as context, as the seeds do;
+    one without a municipality code is its own group."""
     from ..classify.roles import examples_of
     from ..extract import extract
     from ..pipeline import Pipeline
     from ..stages.tokenize import Morphology
 
-    roles = read_role_corpus(corpus_dir)
+    roles = read_role_corpus(corpus_dir, extra_batches=correction_sources(corrections)[0] if corrections else ())
     folds = read_folds(corpus_dir)
     pipeline = Pipeline(["clean", "structure", "segment"])
     morphology = Morphology(sudachi=False)
@@ -101,12 +112,14 @@ def corpus_sequences(corpus_dir: Path) -> list[ExcerptSequence]:
         else:
             doc = pipeline.run(extract(excerpt.text.encode("utf-8"), name=f"{excerpt_id}.txt"))
         pipeline_examples = examples_of(doc)
-        items = _align(labelled, pipeline_examples, keep_unlabelled=excerpt_id.startswith("seed-"))
+        reviewed = is_reviewed(excerpt.url)
+        items = _align(labelled, pipeline_examples, keep_unlabelled=excerpt_id.startswith("seed-") or reviewed)
         texts = [i.example.text for i in items]
         tokens = morphology.tokens_of(texts, [0] * len(texts))
         items = [replace(i, example=replace(i.example, tokens=t)) for i, t in zip(items, tokens, strict=True)]
-        sequences.append(ExcerptSequence(excerpt_id, excerpt.municipality_code, excerpt.doc_type,
-                                   folds.get(excerpt.municipality_code, -1), tuple(items)))
+        group = excerpt.municipality_code or f"document:{excerpt_id}"
+        sequences.append(ExcerptSequence(excerpt_id, group, excerpt.doc_type,
+                                         folds.get(excerpt.municipality_code, -1), tuple(items), reviewed))
     return sequences
 
 
@@ -310,11 +323,14 @@ def main_macro_f1(report: dict) -> float:
 
 def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] = FAMILIES,
                    learning_curve: bool = True, sequences: list[ExcerptSequence] | None = None,
-                   on_fold: Callable[[int, int], None] | None = None) -> dict:
+                   on_fold: Callable[[int, int], None] | None = None,
+                   corrections: Sequence[Path] = ()) -> dict:
     """Grouped 5-fold cross-validation of each model family on the corpus's folds.
     ``on_fold(done, total)`` is called after each fold of each family (and each point of
-    the learning curve, one more step)."""
-    sequences = sequences if sequences is not None else corpus_sequences(corpus_dir)
+    the learning curve, one more step). Reviewed documents (``corrections``) are trained on
+    when their municipality's fold is not the one held out, and never tested on (the
+    sentences staff corrected are not a fair sample)."""
+    sequences = sequences if sequences is not None else corpus_sequences(corpus_dir, corrections)
     total_steps = len(families) * N_FOLDS + (1 if learning_curve else 0)
     done_steps = 0
     labels = list(ROLES)
@@ -328,7 +344,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
         folds = []
         for fold in range(N_FOLDS):
             train = [s for s in sequences if s.fold != fold]
-            test = [s for s in sequences if s.fold == fold]
+            test = [s for s in sequences if s.fold == fold and not s.reviewed]
             param = choose_param(train, family, seed=seed)
             model = fit_family(train, family, param=param, seed=seed)
             gold = [i.label for s in test for i in s.labelled if i.label in ROLES]
@@ -432,7 +448,7 @@ def learning_curve_of(sequences: Sequence[ExcerptSequence], family: str, *, seed
             train = [s for s in train_all if s.municipality_code in keep]
             if len({i.label for s in train for i in s.labelled}) < len(ROLES):
                 continue
-            test = [s for s in sequences if s.fold == fold]
+            test = [s for s in sequences if s.fold == fold and not s.reviewed]
             param = 1.0 if family != "crf" else 0.1
             model = fit_family(train, family, param=param, seed=seed, calibrated=False)
             gold += [i.label for s in test for i in s.labelled if i.label in ROLES]
@@ -448,17 +464,25 @@ def learning_curve_of(sequences: Sequence[ExcerptSequence], family: str, *, seed
 
 
 def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str = "context",
-                sklearn_copy: bool = False) -> dict:
-    """Fit the shipped role model on the whole corpus (regularisation chosen by grouped CV)."""
-    from .model_files import export_calibrated, save_model
+                sklearn_copy: bool = False, corrections: Sequence[Path] = ()) -> dict:
+    """Fit the shipped role model on the whole corpus and the ``corrections`` folders
+    (regularisation chosen by grouped CV); meta.json and the model card say how many
+    corrected sentences of how many reviewed documents were used."""
+    from .model_files import (
+        corrections_paragraph,
+        export_calibrated,
+        save_model,
+        write_card_corrections,
+    )
 
     if family == "crf":
         raise ValueError("the shipped model is a linear one; see docs/classifiers.md")
-    sequences = corpus_sequences(corpus_dir)
+    sequences = corpus_sequences(corpus_dir, corrections)
     param = choose_param(sequences, family, seed=seed)
     estimator = fit_family(sequences, family, param=param, seed=seed)
     labelled = [i for s in sequences for i in s.labelled if i.label in ROLES]
     counts = Counter(i.label for i in labelled)
+    reviewed = [s for s in sequences if s.reviewed and any(i.label in ROLES for i in s.labelled)]
     meta = {
         "name": MODEL_NAME, "version": MODEL_VERSION, "seed": seed, "C": param, "family": family,
         "context": family != "sentence",
@@ -467,11 +491,18 @@ def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str =
         "data": "corpora/ role corpus (batches + seeds' gold), every fold",
         "labels": list(estimator.classes_),
         "features": "plannlp.classify.role_features.sequence_features (with and without hint)",
+        "corrections": {
+            "sentences": sum(1 for s in reviewed for i in s.labelled if i.label in ROLES),
+            "documents": len(reviewed), "municipalities": len({s.municipality_code for s in reviewed}),
+            "sources": [str(p) for p in corrections]},
     }
     meta = save_model(estimator, out_dir / MODEL_NAME, meta, linear=export_calibrated(estimator),
                       sklearn_copy=sklearn_copy)
+    write_card_corrections(out_dir / MODEL_NAME, corrections_paragraph(meta["corrections"], "role"))
+    used = meta["corrections"]
     return {"text": f"role model ({family}): trained on {len(labelled):,} labelled sentences of "
-                    f"{meta['training_examples']['municipalities']} municipalities, C={param} → "
+                    f"{meta['training_examples']['municipalities']} municipalities ({used['sentences']} corrected "
+                    f"sentences of {used['documents']} reviewed documents among them), C={param} → "
                     f"{out_dir / MODEL_NAME}", **meta}
 
 

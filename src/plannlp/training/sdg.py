@@ -40,7 +40,15 @@ from ..classify.sdg_features import text_features
 from ..classify.sdg_lexicon import LexiconIndex, lexicon_scores, load_lexicon
 from ..japanese.sentences import split_sentences
 from ..model import SDG_GOALS
-from .corpus import DEV_FOLDS, N_FOLDS, read_folds, read_sdg_corpus
+from .corpus import (
+    DEV_FOLDS,
+    N_FOLDS,
+    SENTENCE_LEVEL,
+    correction_sources,
+    is_reviewed,
+    read_folds,
+    read_sdg_corpus,
+)
 from .metrics import micro_prf
 
 MODEL_NAME = "sdg"
@@ -56,15 +64,22 @@ class SdgExample:
     goals: frozenset[int]
     municipality_code: str
     fold: int
-    level: str  # "section" or "title"
+    level: str  # "section", "title" or "sentence" (a reviewed sentence from the review page)
     section_id: str
+    reviewed: bool = False  # from the review page's corrections
+    url: str = ""  # the source (for a reviewed sentence: plannlp-serve:<document id>)
 
 
-def corpus_examples(corpus_dir: Path) -> list[SdgExample]:
+def corpus_examples(corpus_dir: Path, corrections: Sequence[Path] = ()) -> list[SdgExample]:
+    """The SDG corpus's sections and titles, and the sentences of the ``corrections`` folders
+    (:func:`plannlp.training.corpus.correction_sources`; level ``sentence``, trained on only).
+    A sentence is its own text: its section's title is not part of what was reviewed."""
     folds = read_folds(corpus_dir)
-    return [SdgExample(f"{s.section}\n{s.text}".strip(), s.goals, s.municipality_code,
-                       folds.get(s.municipality_code, -1), s.level, s.section_id)
-            for s in read_sdg_corpus(corpus_dir)]
+    extra = correction_sources(corrections)[1] if corrections else ()
+    return [SdgExample(s.text if s.level == SENTENCE_LEVEL else f"{s.section}\n{s.text}".strip(), s.goals,
+                       s.municipality_code or f"document:{s.url}", folds.get(s.municipality_code, -1), s.level,
+                       s.section_id, is_reviewed(s.url), s.url)
+            for s in read_sdg_corpus(corpus_dir, extra_files=extra)]
 
 
 def sentences_of(text: str) -> list[str]:
@@ -179,11 +194,12 @@ def macro_f1_of(per_goal: dict[int, dict]) -> float:
 
 
 def evaluate_sdg(corpus_dir: Path, seed: int = 0, *,
-                 on_fold: Callable[[int, int], None] | None = None) -> dict:
+                 on_fold: Callable[[int, int], None] | None = None,
+                 corrections: Sequence[Path] = ()) -> dict:
     """Grouped cross-validation of the SDG links at section level; ``on_fold(done, total)``
     is called after each fold."""
     index = LexiconIndex(load_lexicon())
-    examples = corpus_examples(corpus_dir)
+    examples = corpus_examples(corpus_dir, corrections)
     gold, model_pred, sentence_pred, lexicon_pred, folds = [], [], [], [], []
     clean: dict[str, list] = {"gold": [], "model": [], "model_sentences": [], "lexicon": []}
     for fold in range(N_FOLDS):
@@ -258,26 +274,38 @@ def evaluate_sdg(corpus_dir: Path, seed: int = 0, *,
     return result
 
 
-def train_sdg(corpus_dir: Path, out_dir: Path, seed: int = 0) -> dict:
+def train_sdg(corpus_dir: Path, out_dir: Path, seed: int = 0, *, corrections: Sequence[Path] = ()) -> dict:
+    """Fit the shipped SDG model on the whole corpus and the ``corrections`` folders' reviewed
+    sentences; meta.json and the model card say how many were used, of how many documents."""
     from ..classify.linear import save_linear
     from ..classify.model_io import sha256_of
+    from .model_files import corrections_paragraph, write_card_corrections
 
     index = LexiconIndex(load_lexicon())
-    examples = corpus_examples(corpus_dir)
+    examples = corpus_examples(corpus_dir, corrections)
     thresholds = choose_thresholds(examples, index, seed=seed, mode="sentences")
     section_thresholds = choose_thresholds(examples, index, seed=seed, mode="text")
     model = fit_model(examples, index, seed=seed)
     folder = out_dir / MODEL_NAME
     files = save_linear(model, folder)
     sections = [e for e in examples if e.level == "section"]
+    titles = [e for e in examples if e.level == "title"]
+    reviewed = [e for e in examples if e.reviewed]
+    documents = {e.url for e in reviewed}
     meta = {"name": MODEL_NAME, "version": MODEL_VERSION, "seed": seed, "format": "npz+json", "C": DEFAULT_C,
             "thresholds": {str(g): t for g, t in thresholds.items()},
             "section_thresholds": {str(g): t for g, t in section_thresholds.items()},
-            "training_examples": {"sections": len(sections), "titles": len(examples) - len(sections),
+            "training_examples": {"sections": len(sections), "titles": len(titles),
+                                  "sentences": len(examples) - len(sections) - len(titles),
                                   "municipalities": len({e.municipality_code for e in examples})},
+            "corrections": {"sentences": len(reviewed), "documents": len(documents),
+                            "municipalities": len({e.municipality_code for e in reviewed}),
+                            "sources": [str(p) for p in corrections]},
             "data": "corpora/ SDG corpus (batches + seed 003), every fold",
             "features": "plannlp.classify.sdg_features.text_features",
             "files": {f.name: sha256_of(f) for f in files}}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return {"text": f"SDG model: trained on {len(sections)} sections and {len(examples) - len(sections)} titles "
+    write_card_corrections(folder, corrections_paragraph(meta["corrections"], "sdg"))
+    return {"text": f"SDG model: trained on {len(sections)} sections, {len(titles)} titles and {len(reviewed)} "
+                    f"corrected sentences of {len(documents)} reviewed documents, "
                     f"of {meta['training_examples']['municipalities']} municipalities → {folder}", **meta}
