@@ -1,4 +1,4 @@
-"""``plannlp ingest``: one or more plan files in, one JSON-LD / JSONL / CSV file out."""
+"""``plannlp ingest``: one or more plan files in, one JSON-LD / JSONL / CSV / Excel / HTML file out."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from . import WorkerCount
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Output file (default: standard output). Its extension picks the format: "
-                   ".jsonld/.json, .jsonl, .csv.")
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv"]), default=None,
+                   ".jsonld/.json, .jsonl, .csv (one row per sentence), .xlsx (Excel: sheets of "
+                   "sentences, SDG links, indicators, documents), .html (a report to read and "
+                   "print: roles, SDG coverage, sentences coloured by role).")
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv", "xlsx", "html"]), default=None,
               help="Output format; overrides the extension. JSON-LD when neither says.")
 @click.option("--pipeline", "pipeline_name", default="default", show_default=True,
               help="A pipeline name from pipelines/ or a path to a .toml file.")
@@ -49,6 +51,8 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     Examples:
       plannlp ingest --sample -o sample.jsonld
       plannlp ingest 計画素案.pdf -o 計画素案.csv
+      plannlp ingest 計画素案.pdf -o 計画素案.xlsx
+      plannlp ingest 計画素案.pdf -o 計画素案.html
       plannlp ingest 総合計画.pdf --workers 1 -o 総合計画.jsonld
       cat plan.txt | plannlp ingest - --format jsonl
     """

@@ -1,4 +1,6 @@
-"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per sentence).
+"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per
+sentence), an Excel workbook (:mod:`plannlp.export.xlsx`) and the HTML report
+(:mod:`plannlp.export.report`).
 
 Every writer goes through :func:`~plannlp.export.atomic.atomic_writer`, so a failed run
 never leaves a partial output file.
@@ -21,8 +23,9 @@ from .atomic import atomic_writer
 from .csv_cells import safe_record
 from .tables import SENTENCE_COLUMNS, sentence_rows
 
-FORMATS = ("jsonld", "jsonl", "csv")
-_EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FORMATS = ("jsonld", "jsonl", "csv", "xlsx", "html")
+_EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+               ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 
 
 def format_for(path: str | Path | None, format: str | None = None) -> str:
@@ -37,7 +40,7 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:
     if suffix and suffix not in _EXTENSIONS:
         raise UsageError(
             f"Cannot tell the format from the extension '{suffix}'; use --format "
-            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl or .csv."
+            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl, .csv, .xlsx or .html."
         )
     return _EXTENSIONS.get(suffix, "jsonld")
 
@@ -76,6 +79,10 @@ def jsonld_text(data: dict) -> str:
 def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str) -> None:
     if fmt == "jsonld":
         handle.write(jsonld_text(jsonld_of(documents)))
+    elif fmt == "html":
+        from .report import report_html
+
+        handle.write(report_html(documents))
     elif fmt == "jsonl":
         for doc in documents:
             handle.writelines(orjson.dumps(row).decode() + "\n" for row in sentence_rows(doc))
@@ -94,6 +101,9 @@ def write_documents(
 
     fmt = format_for(path, format)
     with collector_paused():
+        if fmt == "xlsx":
+            _write_workbook(documents, path)
+            return fmt
         if path is None or str(path) == "-":
             _write(documents, sys.stdout, fmt)
             sys.stdout.flush()
@@ -103,6 +113,19 @@ def write_documents(
         with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
             _write(documents, handle, fmt)
     return fmt
+
+
+def _write_workbook(documents: Sequence[PlanDocument], path: str | Path | None) -> None:
+    from .xlsx import write_documents_workbook
+
+    if path is not None and str(path) != "-":
+        write_documents_workbook(documents, path)
+        return
+    if sys.stdout.isatty():
+        raise UsageError("An Excel workbook is binary and would garble the terminal; name the "
+                         "output file with -o plan.xlsx, or redirect standard output to a file.")
+    write_documents_workbook(documents, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 def write_document(document: PlanDocument, path: str | Path | None, *, format: str | None = None) -> str:

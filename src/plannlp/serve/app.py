@@ -50,6 +50,7 @@ PDFIUM_LOCK = threading.Lock()
 NAME_COOKIE = "plannlp_reviewer"
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
+TEMPLATES.env.globals["role_colours"] = review.ROLE_COLOURS
 
 
 def check_upload(data: bytes, name: str) -> tuple[str, str]:

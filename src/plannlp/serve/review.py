@@ -12,35 +12,11 @@ import copy
 import csv
 import io
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..export.jsonld import role_iri
+from ..export.labels import GOAL_COLOURS, LOW_CONFIDENCE, ROLE_COLOURS, ROLE_NAMES, goal_names  # noqa: F401  (the view's names)
 from ..model import ROLES
-from ..resources import data_path
-
-#: the goals' official colours (UN SDG communications guidelines)
-GOAL_COLOURS = {
-    1: "#E5243B", 2: "#DDA63A", 3: "#4C9F38", 4: "#C5192D", 5: "#FF3A21", 6: "#26BDE2",
-    7: "#FCC30B", 8: "#A21942", 9: "#FD6925", 10: "#DD1367", 11: "#FD9D24", 12: "#BF8B2E",
-    13: "#3F7E44", 14: "#0A97D9", 15: "#56C02B", 16: "#00689D", 17: "#19486A",
-}
-ROLE_NAMES = {"achievement": "実績", "issue": "現状と課題", "measure": "施策", "other": "その他"}
-#: a sentence whose role confidence is below this is flagged for review
-LOW_CONFIDENCE = 0.6
-
-
-@lru_cache(maxsize=1)
-def goal_names() -> dict[int, str]:
-    """Goal number → official Japanese short name (src/plannlp/data/sdg/goals.tsv)."""
-    lines = data_path("sdg/goals.tsv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split("\t")
-    names = {}
-    for line in lines[1:]:
-        if line.strip():
-            row = dict(zip(header, line.split("\t"), strict=False))
-            names[int(row["goal"])] = row["short_name_ja"]
-    return names
 
 
 @dataclass
