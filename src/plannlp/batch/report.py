@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import printable
 from ..export.atomic import atomic_writer
+from .tables import workbook_fits
 
 
 def write_summary(out: Path, summary, documents: list[dict], failures: list[dict],
@@ -31,7 +32,10 @@ def write_summary(out: Path, summary, documents: list[dict], failures: list[dict
         f"{summary.workers} worker(s))",
         f"- all runs in this folder: {len(documents)} documents ok, {len(failures)} failed, "
         f"{len(duplicates)} duplicate(s)",
-        "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()), "",
+        "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()),
+        "- tables/tables.xlsx: " + ("all four tables, one sheet each" if workbook_fits(tables) else
+                                    "not written: a table has more rows than an Excel sheet holds "
+                                    "(read the CSV or Parquet files)"), "",
     ]
     if failures:
         lines += ["## Failures", "", "| file | stage | error | message |", "|---|---|---|---|"]

@@ -380,4 +380,9 @@ def create_app(data_dir: str | Path) -> FastAPI:
         return Response(review.to_csv(done_document(doc_id)), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{doc_id}.csv"'})
 
+    @app.get("/documents/{doc_id}/export.xlsx")
+    def export_xlsx(doc_id: str):
+        return Response(review.to_xlsx(done_document(doc_id)), media_type=review.XLSX_MEDIA_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{doc_id}.xlsx"'})
+
     return app

@@ -153,3 +153,30 @@ def to_csv(data: dict) -> str:
             "reviewed_by": node.get("reviewedBy", ""), "reviewed_at": node.get("reviewedAt", ""),
         })
     return "\ufeff" + buffer.getvalue()
+
+
+#: what the review adds to the sentences sheet of the Excel export
+XLSX_REVIEW_COLUMNS = ("role_source", "sdg_sources", "reviewed_by", "reviewed_at")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def to_xlsx(data: dict) -> bytes:
+    """The (corrected) document as the Excel workbook of ``plannlp ingest -o plan.xlsx``
+    (:mod:`plannlp.export.xlsx`), its sentences sheet with the review's columns: who
+    corrected what (``role_source``, ``sdg_sources``: model or human; ``reviewed_by``/``at``)."""
+    from ..export.jsonld import from_jsonld
+    from ..export.xlsx import document_tables, workbook_bytes, workbook_sheets
+
+    doc_node = next(n for n in data["@graph"] if n.get("type") == "PlanDocument")
+    nodes = {n["id"]: n for n in data["@graph"]}
+    tables = document_tables([from_jsonld(data)])
+    reviewed = {s.id: s for s in review_sentences(data)}
+    for row in tables["sentences"]:
+        s = reviewed[row["id"]]
+        node = nodes[f"{doc_node['id']}#{s.id}"]
+        row.update(page=s.page, role_source=s.role_source,
+                   sdg_sources=";".join(g["source"] for g in s.goals),
+                   reviewed_by=node.get("reviewedBy", ""), reviewed_at=node.get("reviewedAt", ""))
+    for row in tables["documents"]:
+        row["pages"] = doc_node.get("pageCount", row["pages"])
+    return workbook_bytes(workbook_sheets(tables, sentence_columns=XLSX_REVIEW_COLUMNS))
