@@ -51,7 +51,14 @@ def test_the_workbook_holds_the_combined_tables(tmp_path, monkeypatch):
     assert all(r["goal_name"].startswith(f"{r['goal']} ") for r in links)
     assert "tables.xlsx: all four tables" in (out / "summary.md").read_text(encoding="utf-8")
 
+    # a rerun without the workbook (plannlp batch --no-xlsx) removes the older one, and says so
+    rerun = run_batch(collect([str(plans)]), out, workbook=False)
+    assert rerun.skipped == 2 and not (out / "tables" / "tables.xlsx").exists()
+    assert "tables.xlsx: not written (--no-xlsx)" in (out / "summary.md").read_text(encoding="utf-8")
+    assert len(pd.read_parquet(out / "tables" / "sentences.parquet")) == len(sentences)
+
     # a table longer than an Excel sheet: no workbook (the old one removed), the summary says so
     monkeypatch.setattr("plannlp.export.xlsx.EXCEL_MAX_ROWS", len(sentences))
+    (out / "tables" / "tables.xlsx").write_bytes(b"an older workbook")
     tables_module.write_workbook_of({"sentences": sentences}, out / "tables" / "tables.xlsx")
     assert not (out / "tables" / "tables.xlsx").exists()

@@ -10,12 +10,13 @@ TABLES = ("documents", "sentences", "sdg_links", "indicators")
 WORKBOOK = "tables.xlsx"
 
 
-def write_tables(rows_files: list[Path], folder: Path):
+def write_tables(rows_files: list[Path], folder: Path, *, workbook: bool = True):
     """Concatenate every document's rows into one table each; returns name → DataFrame.
 
     Parquet keeps types for pandas (``pd.read_parquet``) and R (``arrow::read_parquet``);
     CSV is UTF-8 with BOM so Excel shows Japanese correctly. ``tables.xlsx`` holds the four
-    tables as sheets (:func:`write_workbook_of`). All are written atomically.
+    tables as sheets (:func:`write_workbook_of`; without ``workbook`` none, and an older one
+    is removed, as it would show other documents than the tables). All are written atomically.
     """
     import pandas as pd
 
@@ -41,7 +42,10 @@ def write_tables(rows_files: list[Path], folder: Path):
             raise write_failed(folder / f"{name}.parquet", e) from e
         with atomic_writer(folder / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
             spreadsheet_safe(frame).to_csv(handle, index=False)
-    write_workbook_of(frames, folder / WORKBOOK)
+    if workbook:
+        write_workbook_of(frames, folder / WORKBOOK)
+    else:
+        (folder / WORKBOOK).unlink(missing_ok=True)
     return frames
 
 
