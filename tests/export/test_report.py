@@ -143,3 +143,14 @@ def test_several_documents_one_article_each(sample, default_pipeline, tmp_path):
     parsed = Elements(report_html([sample, other]))
     assert len([t for t, _, _ in parsed.tags if t == "article"]) == 2
     assert len(parsed.with_class("s")) == len(sample.sentences) + len(other.sentences)
+
+
+def test_a_pdf_report_gives_each_sentence_its_page(default_pipeline):
+    from conftest import FIXTURES
+
+    doc = default_pipeline.ingest(FIXTURES / "pdf" / "seed002_layout.pdf")
+    assert len(doc.pages) > 1
+    parsed = Elements(report_html([doc]))
+    pages = [int(text[0].removeprefix("p.")) for _, _, text in parsed.with_class("where")]
+    assert pages == [doc.page_of(s.start) for s in doc.sentences]
+    assert len(set(pages)) > 1

@@ -85,6 +85,7 @@ def document_view(doc: PlanDocument) -> dict:
         "low": sum(1 for s in doc.sentences if is_low(s)),
         "sections": report_sections(doc),
         "section_path": lambda sid: SECTION_SEPARATOR.join(doc.section_path(sid)),
+        "page_of": lambda sentence: doc.page_of(sentence.start) if len(doc.pages) > 1 else None,
     }
 
 
