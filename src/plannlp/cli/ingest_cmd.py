@@ -43,6 +43,7 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, pipeline
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
 
     Every sentence gets a role (achievement / issue / measure / other) and its SDG links.
+    A workbook goes to standard output only when it is redirected to a file.
     The output is written atomically: if the run fails, no partial file is left. When
     several files are given and some fail, the others are still written, each failure is
     reported on one line, and the exit status is 1.
