@@ -24,7 +24,8 @@ def ingest(source, *, pipeline="default", name=None, metadata=None) -> PlanDocum
 
 
 def write(document: PlanDocument, path, *, format: str | None = None) -> None:
-    """Write a document as JSON-LD, JSONL or CSV, atomically (see plannlp.export)."""
+    """Write a document as JSON-LD, JSONL, CSV, an Excel workbook or the HTML report, atomically
+    (the format from ``format`` or the extension; see plannlp.export)."""
     from .export import write_document
 
     write_document(document, path, format=format)

@@ -152,7 +152,13 @@ class ModelLoadError(PlanNLPError):
 class MissingDependencyError(PlanNLPError):
     code = "E205"
 
-    def __init__(self, package: str, extra: str, purpose: str):
+    def __init__(self, package: str, extra: str | None, purpose: str):
+        """``extra``: the plannlp extra that installs ``package``; None for a package plannlp
+        itself depends on (an installation that lost it)."""
+        if extra is None:
+            super().__init__(f"{purpose} needs the package '{package}', which is not installed.",
+                             hint=f"plannlp depends on it; install it with: pip install {package}")
+            return
         super().__init__(
             f"{purpose} needs the optional package '{package}'.",
             hint=f"Install it with: pip install 'plannlp[{extra}]'",

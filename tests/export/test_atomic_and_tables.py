@@ -58,8 +58,8 @@ def test_format_follows_option_then_extension(path, fmt, expected):
 
 
 def test_unknown_extension_is_a_usage_error():
-    with pytest.raises(UsageError, match=r"\.xlsx"):
-        format_for("a.xlsx")
+    with pytest.raises(UsageError, match=r"\.docx"):
+        format_for("a.docx")
 
 
 def test_sentence_row_carries_provenance_in_raw_offsets():

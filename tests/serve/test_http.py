@@ -122,6 +122,45 @@ def test_correct_role_and_goal_then_export_and_undo(client, text_doc):
     assert nodes.get(sentence["id"] + "-sdg-14", {}).get("linkSource") != "human"
 
 
+def test_excel_export_gives_the_corrected_document(client, text_doc):
+    from openpyxl import load_workbook
+
+    assert f'href="/documents/{text_doc}/export.xlsx"' in client.get(f"/documents/{text_doc}").text
+    sentence = sentence_ids(client, text_doc)[1]
+    sid = sentence["id"].rsplit("#", 1)[-1]
+    new_role = "issue" if not sentence.get("role", "").endswith("/issue") else "measure"
+    token = csrf(client)
+    post = lambda **f: client.post(f"/documents/{text_doc}/corrections",  # noqa: E731
+                                   data={"csrf": token, "sentence": sid, **f}, follow_redirects=False)
+    assert post(kind="role", value=new_role).status_code == 303
+    assert post(kind="add_goal", value="15").status_code == 303
+    response = client.get(f"/documents/{text_doc}/export.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert f'filename="{text_doc}.xlsx"' in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["sentences", "sdg_links", "indicators", "documents"]
+    sheet = book["sentences"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    values = list(sheet.iter_rows(values_only=True))
+    rows = [dict(zip(values[0], r, strict=True)) for r in values[1:]]
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(f"/documents/{text_doc}/export.csv").text.lstrip("\ufeff"))))
+    assert [r["id"] for r in rows] == [r["id"] for r in csv_rows]
+    row = next(r for r in rows if r["id"] == sid)
+    assert row["text"] == sentence["text"] and row["file"] == SEED_TEXT.name
+    assert row["role"] == new_role and row["role_source"] == "human" and row["reviewed_by"] == "山田"
+    assert "15" in row["sdgs"].split(";") and "15 陸の豊かさも守ろう" in row["sdg_names"]
+    assert isinstance(row["page"], int) and str(row["page"]) == next(r for r in csv_rows if r["id"] == sid)["page"]
+    header, *link_values = book["sdg_links"].iter_rows(values_only=True)
+    links = [dict(zip(header, r, strict=True)) for r in link_values]
+    assert any(link["sentence_id"] == sid and link["goal"] == 15 and link["source"] == "human" for link in links)
+    for _ in range(2):
+        client.post(f"/documents/{text_doc}/undo", data={"csrf": token}, follow_redirects=False)
+    values = list(load_workbook(io.BytesIO(client.get(f"/documents/{text_doc}/export.xlsx").content))["sentences"].iter_rows(values_only=True))
+    row = next(dict(zip(values[0], r, strict=True)) for r in values[1:] if r[values[0].index("id")] == sid)
+    assert row["role_source"] == "model" and "15" not in (row["sdgs"] or "").split(";")
+
+
 def test_missing_csrf_is_refused(client, text_doc):
     sid = sentence_ids(client, text_doc)[0]["id"].rsplit("#", 1)[-1]
     response = client.post(f"/documents/{text_doc}/corrections",

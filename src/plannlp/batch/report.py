@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import printable
 from ..export.atomic import atomic_writer
+from .tables import WORKBOOK, workbook_fits
 
 
 def write_summary(out: Path, summary, documents: list[dict], failures: list[dict],
@@ -31,7 +32,8 @@ def write_summary(out: Path, summary, documents: list[dict], failures: list[dict
         f"{summary.workers} worker(s)); {len(summary.set_aside)} file(s) of the folders not taken",
         f"- all runs in this folder: {len(documents)} documents ok, {len(failures)} failed, "
         f"{len(duplicates)} duplicate(s)",
-        "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()), "",
+        "- tables: " + ", ".join(f"{name} ({n} rows)" for name, n in data["tables"].items()),
+        "- tables/tables.xlsx: " + _workbook_note(out, tables), "",
     ]
     if failures:
         lines += ["## Failures", "", "| file | stage | error | message |", "|---|---|---|---|"]
@@ -54,6 +56,15 @@ def write_summary(out: Path, summary, documents: list[dict], failures: list[dict
         lines.append("")
     with atomic_writer(out / "summary.md") as handle:
         handle.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _workbook_note(out: Path, tables: dict) -> str:
+    if (out / "tables" / WORKBOOK).exists():
+        return "all four tables, one sheet each"
+    if not workbook_fits(tables):
+        return ("not written: a table has more rows than an Excel sheet holds (read the CSV or "
+                "Parquet files)")
+    return "not written (--no-xlsx)"
 
 
 def _cell(value) -> str:

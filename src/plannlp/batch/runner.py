@@ -153,9 +153,10 @@ def _content_holders(inputs: dict[str, tuple[WorkItem, str | None]], ledger: dic
 def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, engine: str = "local",
               scheduler: str | None = None, pipeline_name: str = "default",
               progress: Callable[[BatchSummary], None] | None = None,
-              set_aside: Iterable[SetAside] = ()) -> BatchSummary:
+              set_aside: Iterable[SetAside] = (), workbook: bool = True) -> BatchSummary:
     """Run ``items`` into ``out_dir``; ``set_aside`` (from
-    :func:`~plannlp.batch.inputs.collect_inputs`) is listed in the summary."""
+    :func:`~plannlp.batch.inputs.collect_inputs`) is listed in the summary; ``workbook``: write
+    ``tables/tables.xlsx`` too."""
     if engine not in ("local", "dask"):
         raise UsageError(f"Unknown engine '{engine}'; choose local or dask.")
     if workers < 1:
@@ -176,7 +177,7 @@ def run_batch(items: list[WorkItem], out_dir: str | Path, *, workers: int = 1, e
             duplicates=[{"file": r["path"], "duplicate_of": r["duplicate_of"]} for r in plan.duplicates],
             temporary_files_removed=temporaries, set_aside=[f.to_dict() for f in set_aside])
         _process(plan.tasks, out, summary, pipeline_name, scheduler, progress)
-        finish(out, summary)
+        finish(out, summary, workbook=workbook)
     return summary
 
 
@@ -207,9 +208,10 @@ def _process(tasks: list[Task], out: Path, summary: BatchSummary, pipeline_name:
     summary.seconds = time.perf_counter() - started
 
 
-def finish(out: Path, summary: BatchSummary) -> None:
-    """Rebuild errors.jsonl, the tables, the summary and the chart from the ledger: one
-    document row per content, one error line per failed file."""
+def finish(out: Path, summary: BatchSummary, *, workbook: bool = True) -> None:
+    """Rebuild errors.jsonl, the tables (and, with ``workbook``, their Excel workbook), the
+    summary and the chart from the ledger: one document row per content, one error line per
+    failed file."""
     from .report import write_chart, write_summary
     from .tables import write_tables
 
@@ -219,7 +221,8 @@ def finish(out: Path, summary: BatchSummary) -> None:
     with atomic_writer(out / ERRORS) as handle:
         for record in failures:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    tables = write_tables([out / r["rows"] for r in documents if (out / r["rows"]).exists()], out / "tables")
+    tables = write_tables([out / r["rows"] for r in documents if (out / r["rows"]).exists()], out / "tables",
+                          workbook=workbook)
     remove_unlisted_outputs(out, ledger)
     write_summary(out, summary, documents, failures, duplicates, tables)
     write_chart(tables.get("sdg_links"), tables.get("documents"), out / "sdg_coverage.png")

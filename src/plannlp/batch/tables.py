@@ -1,4 +1,5 @@
-"""Combined tables of a batch run: documents, sentences, SDG links, indicators (Parquet + CSV)."""
+"""Combined tables of a batch run: documents, sentences, SDG links, indicators (Parquet + CSV,
+and all four as the sheets of one Excel workbook, ``tables.xlsx``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import json
 from pathlib import Path
 
 TABLES = ("documents", "sentences", "sdg_links", "indicators")
+WORKBOOK = "tables.xlsx"
 
 
-def write_tables(rows_files: list[Path], folder: Path):
+def write_tables(rows_files: list[Path], folder: Path, *, workbook: bool = True):
     """Concatenate every document's rows into one table each; returns name → DataFrame.
 
     Parquet keeps types for pandas (``pd.read_parquet``) and R (``arrow::read_parquet``);
-    CSV is UTF-8 with BOM so Excel shows Japanese correctly. Both are written atomically.
+    CSV is UTF-8 with BOM so Excel shows Japanese correctly. ``tables.xlsx`` holds the four
+    tables as sheets (:func:`write_workbook_of`; without ``workbook`` none, and an older one
+    is removed, as it would show other documents than the tables). All are written atomically.
     Whole-number columns (years, pages, offsets, counts) are pandas' nullable ``Int64``, so a
     missing year is empty rather than turning the column's ``2022`` into ``2022.0``.
     """
@@ -40,6 +44,10 @@ def write_tables(rows_files: list[Path], folder: Path):
             raise write_failed(folder / f"{name}.parquet", e) from e
         with atomic_writer(folder / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
             spreadsheet_safe(frame).to_csv(handle, index=False)
+    if workbook:
+        write_workbook_of(frames, folder / WORKBOOK)
+    else:
+        (folder / WORKBOOK).unlink(missing_ok=True)
     return frames
 
 
@@ -50,6 +58,26 @@ def integer_columns(frame):
 
     columns = [c for c in frame.columns if c in INTEGER_COLUMNS]
     return frame.astype({c: "Int64" for c in columns}) if columns else frame
+
+
+def workbook_fits(frames) -> bool:
+    """Whether every table fits in an Excel sheet (:data:`~plannlp.export.xlsx.EXCEL_MAX_ROWS`)."""
+    from ..export.xlsx import EXCEL_MAX_ROWS
+
+    return all(len(frame) + 1 <= EXCEL_MAX_ROWS for frame in frames.values())
+
+
+def write_workbook_of(frames, path: Path) -> None:
+    """The tables as one workbook (sentences, sdg_links, indicators, documents sheets, with the
+    goals' and roles' Japanese names; :mod:`plannlp.export.xlsx`). A table too long for Excel
+    leaves no workbook (an older one is removed: it would show other documents than the
+    tables); the summary says so."""
+    from ..export.xlsx import workbook_sheets, write_workbook
+
+    if not workbook_fits(frames):
+        path.unlink(missing_ok=True)
+        return
+    write_workbook(workbook_sheets({name: frame.to_dict("records") for name, frame in frames.items()}), path)
 
 
 def spreadsheet_safe(frame):

@@ -69,9 +69,14 @@ class Progress:
               help="OCR (Tesseract, Japanese) for pages without a usable text layer: auto (the "
                    "pipeline's default) reads only those pages, never leaves them out, always "
                    "reads every page with OCR.")
+@click.option("--xlsx/--no-xlsx", "workbook", default=True, show_default=True,
+              help="Write the combined tables as one Excel workbook too (tables/tables.xlsx: "
+                   "sentences, sdg_links, indicators, documents sheets, with the goals' Japanese "
+                   "names). It is rebuilt at every run, about half a second per 1,000 sentences; "
+                   "--no-xlsx skips it for large collections (and removes an older one).")
 def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, scheduler: str | None,
           manifest: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
-          pipeline_name: str, ocr: str | None) -> None:
+          pipeline_name: str, ocr: str | None, workbook: bool) -> None:
     """Process INPUTS (folders, files, globs) and/or a --manifest into OUT.
 
     Of a folder, only files that look like plans are taken: PDFs, and text files of Japanese
@@ -108,7 +113,7 @@ def batch(inputs: tuple[str, ...], out_dir: str, workers: int, engine: str, sche
     try:
         summary = run_batch(items, out_dir, workers=workers, engine=engine, scheduler=scheduler,
                             pipeline_name=pipeline_name, progress=progress,
-                            set_aside=collected.set_aside)
+                            set_aside=collected.set_aside, workbook=workbook)
     finally:
         progress.close()
     report(summary, Path(out_dir))

@@ -1,4 +1,4 @@
-"""``plannlp ingest``: one or more plan files in, one JSON-LD / JSONL / CSV file out."""
+"""``plannlp ingest``: one or more plan files in, one JSON-LD / JSONL / CSV / Excel / HTML file out."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ def refuse_folders(inputs: list[str]) -> None:
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Output file (default: standard output). Its extension picks the format: "
-                   ".jsonld/.json, .jsonl, .csv, .conllu.")
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv", "conllu"]), default=None,
+                   ".jsonld/.json, .jsonl, .csv (one row per sentence), .conllu, .xlsx (Excel: "
+                   "sheets of sentences, SDG links, indicators, documents), .html (a report to "
+                   "read and print: roles, SDG coverage, sentences coloured by role).")
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "jsonl", "csv", "conllu", "xlsx", "html"]), default=None,
               help="Output format; overrides the extension. JSON-LD when neither says. conllu: "
                    "one row per token (CoNLL-U as GiNZA writes it, without a parser: HEAD and "
                    "DEPREL are _).")
@@ -67,6 +69,7 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, keep_tok
     """Ingest plan FILES (PDF, .txt, .md; '-' reads standard input).
 
     Every sentence gets a role (achievement / issue / measure / other) and its SDG links.
+    A workbook goes to standard output only when it is redirected to a file.
     The output is written atomically: if the run fails, no partial file is left. When
     several files are given and some fail, the others are still written, each failure is
     reported on one line, and the exit status is 1.
@@ -80,6 +83,8 @@ def ingest(files: tuple[str, ...], output: str | None, fmt: str | None, keep_tok
       plannlp ingest --sample -o sample.jsonld
       plannlp ingest 計画素案.pdf -o 計画素案.csv
       plannlp ingest 計画素案.pdf --municipality 佐久市 --period 令和5年度～令和9年度 -o 計画素案.jsonld
+      plannlp ingest 計画素案.pdf -o 計画素案.xlsx
+      plannlp ingest 計画素案.pdf -o 計画素案.html
       plannlp ingest 総合計画.pdf --workers 1 -o 総合計画.jsonld
       cat plan.txt | plannlp ingest - --format jsonl
       plannlp ingest 計画.pdf -o 計画.conllu

@@ -1,5 +1,6 @@
-"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per sentence),
-CoNLL-U (one row per token, :mod:`plannlp.export.tokens`).
+"""Writing documents: JSON-LD (the knowledge-base format), JSONL and CSV (one row per
+sentence), CoNLL-U (one row per token, :mod:`plannlp.export.tokens`), an Excel workbook
+(:mod:`plannlp.export.xlsx`) and the HTML report (:mod:`plannlp.export.report`).
 
 Every writer goes through :func:`~plannlp.export.atomic.atomic_writer`, so a failed run
 never leaves a partial output file.
@@ -22,9 +23,9 @@ from .atomic import atomic_writer
 from .csv_cells import safe_record
 from .tables import SENTENCE_COLUMNS, sentence_rows
 
-FORMATS = ("jsonld", "jsonl", "csv", "conllu")
+FORMATS = ("jsonld", "jsonl", "csv", "conllu", "xlsx", "html")
 _EXTENSIONS = {".jsonld": "jsonld", ".json": "jsonld", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
-               ".conllu": "conllu"}
+               ".conllu": "conllu", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 #: Formats that carry tokens: the pipeline must keep them for these (``keep_tokens=True``).
 TOKEN_FORMATS = frozenset({"conllu"})
 
@@ -41,7 +42,7 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:
     if suffix and suffix not in _EXTENSIONS:
         raise UsageError(
             f"Cannot tell the format from the extension '{suffix}'; use --format "
-            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl, .csv or .conllu."
+            f"({', '.join(FORMATS)}) or name the output .jsonld, .jsonl, .csv, .conllu, .xlsx or .html."
         )
     return _EXTENSIONS.get(suffix, "jsonld")
 
@@ -89,6 +90,10 @@ def jsonld_text(data: dict) -> str:
 def _write(documents: Sequence[PlanDocument], handle: IO[str], fmt: str, keep_tokens: bool = False) -> None:
     if fmt == "jsonld":
         handle.write(jsonld_text(jsonld_of(documents)))
+    elif fmt == "html":
+        from .report import report_html
+
+        handle.write(report_html(documents))
     elif fmt == "jsonl":
         from .tokens import with_tokens
 
@@ -120,6 +125,9 @@ def write_documents(
     fmt = format_for(path, format)
     needs_tokens(fmt, keep_tokens)
     with collector_paused():
+        if fmt == "xlsx":
+            _write_workbook(documents, path)
+            return fmt
         if path is None or str(path) == "-":
             _write(documents, sys.stdout, fmt, keep_tokens)
             sys.stdout.flush()
@@ -129,6 +137,19 @@ def write_documents(
         with atomic_writer(path, encoding=encoding, newline="" if fmt == "csv" else None) as handle:
             _write(documents, handle, fmt, keep_tokens)
     return fmt
+
+
+def _write_workbook(documents: Sequence[PlanDocument], path: str | Path | None) -> None:
+    from .xlsx import write_documents_workbook
+
+    if path is not None and str(path) != "-":
+        write_documents_workbook(documents, path)
+        return
+    if sys.stdout.isatty():
+        raise UsageError("An Excel workbook is binary and would garble the terminal; name the "
+                         "output file with -o plan.xlsx, or redirect standard output to a file.")
+    write_documents_workbook(documents, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 def write_document(document: PlanDocument, path: str | Path | None, *, format: str | None = None) -> str:

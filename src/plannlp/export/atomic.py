@@ -18,8 +18,12 @@ WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, er
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | None = None,
+                  binary: bool = False) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success fsync and rename it over ``path``.
+
+    ``binary`` opens it for bytes (an Excel workbook); ``encoding`` and ``newline`` are then
+    not used.
 
     If the body raises, the temporary file is removed and ``path`` is left untouched. The
     file gets the permissions a plain ``open`` would give it (the umask's, or those of the
@@ -31,7 +35,7 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | N
     """
     target = Path(path)
     if _is_device_or_pipe(target):
-        with _direct_writer(target, encoding=encoding, newline=newline) as handle:
+        with _direct_writer(target, encoding=encoding, newline=newline, binary=binary) as handle:
             yield handle
         return
     directory = target.parent if str(target.parent) else Path(".")
@@ -43,7 +47,7 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | N
     handle = None
     try:
         os.fchmod(fd, _permissions_for(target))
-        handle = os.fdopen(fd, "w", encoding=encoding, newline=newline)
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)
         try:
             yield handle
         except OSError as e:  # a write in the body: the disk's refusal, or the caller's own error
@@ -59,7 +63,7 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8", newline: str | N
         raise
 
 
-def _finish(handle: IO[str], target: Path) -> None:
+def _finish(handle: IO, target: Path) -> None:
     """Flush, fsync and close: where a full disk usually shows."""
     try:
         handle.flush()
@@ -76,7 +80,7 @@ def _rename(tmp_name: str, target: Path) -> None:
         raise write_failed(target, e) from e
 
 
-def _discard(handle: IO[str] | None, fd: int) -> None:
+def _discard(handle: IO | None, fd: int) -> None:
     """Close the temporary file after a failure (what it still buffers is lost anyway)."""
     with contextlib.suppress(OSError):
         if handle is not None:
@@ -86,9 +90,9 @@ def _discard(handle: IO[str] | None, fd: int) -> None:
 
 
 @contextlib.contextmanager
-def _direct_writer(target: Path, *, encoding: str, newline: str | None) -> Iterator[IO[str]]:
+def _direct_writer(target: Path, *, encoding: str, newline: str | None, binary: bool) -> Iterator[IO]:
     try:
-        handle = open(target, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+        handle = open(target, "wb") if binary else open(target, "w", encoding=encoding, newline=newline)  # noqa: SIM115
     except OSError as e:
         raise write_failed(target, e) from e
     try:

@@ -55,6 +55,7 @@ NAME_COOKIE = "plannlp_reviewer"
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
 TEMPLATES.env.auto_reload = False  # each template compiled once per process, never re-checked on disk
+TEMPLATES.env.globals["role_colours"] = review.ROLE_COLOURS
 
 
 def check_upload(data: bytes, name: str) -> tuple[str, str]:
@@ -407,5 +408,10 @@ def create_app(data_dir: str | Path) -> FastAPI:
     def export_csv(doc_id: str):
         return Response(review.to_csv(done_document(doc_id)), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{doc_id}.csv"'})
+
+    @app.get("/documents/{doc_id}/export.xlsx")
+    def export_xlsx(doc_id: str):
+        return Response(review.to_xlsx(done_document(doc_id)), media_type=review.XLSX_MEDIA_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{doc_id}.xlsx"'})
 
     return app

@@ -12,35 +12,11 @@ import copy
 import csv
 import io
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..export.jsonld import role_iri
+from ..export.labels import GOAL_COLOURS, LOW_CONFIDENCE, ROLE_COLOURS, ROLE_NAMES, goal_names  # noqa: F401  (the view's names)
 from ..model import ROLES
-from ..resources import data_path
-
-#: the goals' official colours (UN SDG communications guidelines)
-GOAL_COLOURS = {
-    1: "#E5243B", 2: "#DDA63A", 3: "#4C9F38", 4: "#C5192D", 5: "#FF3A21", 6: "#26BDE2",
-    7: "#FCC30B", 8: "#A21942", 9: "#FD6925", 10: "#DD1367", 11: "#FD9D24", 12: "#BF8B2E",
-    13: "#3F7E44", 14: "#0A97D9", 15: "#56C02B", 16: "#00689D", 17: "#19486A",
-}
-ROLE_NAMES = {"achievement": "実績", "issue": "現状と課題", "measure": "施策", "other": "その他"}
-#: a sentence whose role confidence is below this is flagged for review
-LOW_CONFIDENCE = 0.6
-
-
-@lru_cache(maxsize=1)
-def goal_names() -> dict[int, str]:
-    """Goal number → official Japanese short name (src/plannlp/data/sdg/goals.tsv)."""
-    lines = data_path("sdg/goals.tsv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split("\t")
-    names = {}
-    for line in lines[1:]:
-        if line.strip():
-            row = dict(zip(header, line.split("\t"), strict=False))
-            names[int(row["goal"])] = row["short_name_ja"]
-    return names
 
 
 @dataclass
@@ -187,3 +163,30 @@ def to_csv(data: dict) -> str:
             "reviewed_by": node.get("reviewedBy", ""), "reviewed_at": node.get("reviewedAt", ""),
         })
     return "\ufeff" + buffer.getvalue()
+
+
+#: what the review adds to the sentences sheet of the Excel export
+XLSX_REVIEW_COLUMNS = ("role_source", "sdg_sources", "reviewed_by", "reviewed_at")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def to_xlsx(data: dict) -> bytes:
+    """The (corrected) document as the Excel workbook of ``plannlp ingest -o plan.xlsx``
+    (:mod:`plannlp.export.xlsx`), its sentences sheet with the review's columns: who
+    corrected what (``role_source``, ``sdg_sources``: model or human; ``reviewed_by``/``at``)."""
+    from ..export.jsonld import from_jsonld
+    from ..export.xlsx import document_tables, workbook_bytes, workbook_sheets
+
+    doc_node = next(n for n in data["@graph"] if n.get("type") == "PlanDocument")
+    nodes = {n["id"]: n for n in data["@graph"]}
+    tables = document_tables([from_jsonld(data)])
+    reviewed = {s.id: s for s in review_sentences(data)}
+    for row in tables["sentences"]:
+        s = reviewed[row["id"]]
+        node = nodes[f"{doc_node['id']}#{s.id}"]
+        row.update(page=s.page, role_source=s.role_source,
+                   sdg_sources=";".join(g["source"] for g in s.goals),
+                   reviewed_by=node.get("reviewedBy", ""), reviewed_at=node.get("reviewedAt", ""))
+    for row in tables["documents"]:
+        row["pages"] = doc_node.get("pageCount", row["pages"])
+    return workbook_bytes(workbook_sheets(tables, sentence_columns=XLSX_REVIEW_COLUMNS))
