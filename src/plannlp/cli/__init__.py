@@ -19,7 +19,7 @@ from ..errors import PlanNLPError, write_failed
 
 #: command name → (module, attribute, one-line help shown by ``plannlp --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "ingest": ("plannlp.cli.ingest_cmd", "ingest", "Ingest plan files (PDF/text) into JSON-LD, JSONL or CSV."),
+    "ingest": ("plannlp.cli.ingest_cmd", "ingest", "Ingest plan files (PDF/text) into JSON-LD, JSONL, CSV, CoNLL-U, Excel or an HTML report."),
     "extract": ("plannlp.cli.extract_cmd", "extract", "Print a file's text as plannlp reads it (debugging a PDF)."),
     "batch": ("plannlp.cli.batch_cmd", "batch", "Process many plans in parallel, resumably, into tables."),
     "train": ("plannlp.cli.train_cmd", "train", "Train the role and SDG classifiers from corpora/."),
