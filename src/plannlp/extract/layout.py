@@ -104,6 +104,12 @@ class TextLine:
     def page_box(self) -> tuple[float, float, float, float]:
         return self.source_box or (self.x0, self.y0, self.x1, self.y1)
 
+    def __reduce__(self):
+        # pickled as the arguments alone: the pages a worker process reads travel back to
+        # the main process about twice as fast as with the dataclass's default state
+        return TextLine, (self.text, self.x0, self.y0, self.x1, self.y1, self.size, self.bold,
+                          self.vertical, self.font, self.source_box)
+
     @property
     def top(self) -> float:
         return self.y1

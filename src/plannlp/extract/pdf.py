@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from ..collector import collector_paused
 from ..errors import CorruptPDFError, EncryptedPDFError, MissingDependencyError, NeedsOCRError
 from ..model import LineBox, OCRPage, Page, Table
 from . import layout, ocr
@@ -558,7 +559,8 @@ def read_page_range(data: bytes, path: str, settings: ExtractSettings, start: in
     """Pages ``[start, stop)`` (0-based) of a PDF, opened here (how a worker process reads)."""
     pdf = _open(data, path)
     try:
-        return _read_pages(pdf, range(start, stop), path, settings)
+        with collector_paused():  # the pages' many small objects hold no cycles
+            return _read_pages(pdf, range(start, stop), path, settings)
     finally:
         pdf.close()
 
@@ -595,6 +597,12 @@ def extract_pdf(data: bytes, path: str, settings: ExtractSettings, *,
 
     ``page_reader`` may read the pages in several processes; the result is the same.
     """
+    with collector_paused():  # tens of thousands of lines and blocks, no reference cycles
+        return _extract_pdf(data, path, settings, page_reader)
+
+
+def _extract_pdf(data: bytes, path: str, settings: ExtractSettings,
+                 page_reader: PageReader | None) -> ExtractedPDF:
     pdf = _open(data, path)
     try:
         count = len(pdf)
