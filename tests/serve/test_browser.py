@@ -78,3 +78,40 @@ def test_upload_correct_export_in_chromium(server):
             assert sid in csv_text and "human" in csv_text
         finally:
             browser.close()
+
+
+def test_hostile_uploads_in_chromium(server, monkeypatch):
+    """A file named like a path with HTML in its name and a script in its text is stored and
+    shown as text (no script runs, no dialog opens); a file over the size limit gets the
+    limit's message in the browser, not a broken page."""
+    import plannlp.serve.app as app_module
+
+    text = ("<script>window.pwned = 1; alert(1)</script>防災訓練を実施します。\n"
+            "<img src=x onerror=\"window.pwned = 2\">市民の安全を守ります。\n").encode()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page()
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(server + "/")
+            page.set_input_files("input[type=file]", files=[
+                {"name": "../../etc/<b>evil</b>.txt", "mimeType": "text/plain", "buffer": text}])
+            page.click("text=アップロード / upload")
+            page.wait_for_selector("#sentences", timeout=180_000)
+            shown = page.locator("#sentences").inner_text()
+            assert "<script>window.pwned = 1; alert(1)</script>" in shown
+            assert "<img src=x" in shown
+            assert page.evaluate("window.pwned") is None and dialogs == []
+            assert page.locator("#sentences script, #sentences img[src=x], b:text('evil')").count() == 0
+
+            monkeypatch.setattr(app_module, "MAX_UPLOAD_BYTES", 100)
+            page.goto(server + "/")
+            page.set_input_files("input[type=file]", files=[
+                {"name": "big.txt", "mimeType": "text/plain", "buffer": "施策を推進します。".encode() * 20}])
+            page.click("text=アップロード / upload")
+            page.wait_for_load_state()
+            assert "limit" in page.locator("body").inner_text()
+            assert dialogs == []
+        finally:
+            browser.close()
