@@ -48,6 +48,8 @@ NOISE_BLUR = 0.6
 NOISE_JPEG_QUALITY = 60
 #: tests/fixtures/pdf/ocr/image_only_seed.pdf: this layout fixture's page at this dpi and JPEG quality.
 FIXTURE_SOURCE, FIXTURE_DPI, FIXTURE_JPEG_QUALITY = "lo_two_columns", 150, 50
+#: tests/fixtures/pdf/ocr/image_only_table.pdf: this layout fixture's page, noisy, at this dpi.
+TABLE_FIXTURE_SOURCE, TABLE_FIXTURE_DPI = "lo_table", 200
 VARIANTS = {"clean-300": (300, False), "clean-200": (200, False), "noisy-300": (300, True)}
 
 
@@ -112,6 +114,14 @@ def make_fixture(out: Path = ROOT / "tests" / "fixtures" / "pdf" / "ocr" / "imag
     """The committed image-only test fixture (see :data:`FIXTURE_SOURCE`)."""
     images = page_images(LAYOUT_FIXTURES / f"{FIXTURE_SOURCE}.pdf", FIXTURE_DPI, noisy=False)
     images[0].save(out, format="PDF", resolution=FIXTURE_DPI, quality=FIXTURE_JPEG_QUALITY)
+    return out
+
+
+def make_table_fixture(out: Path = ROOT / "tests" / "fixtures" / "pdf" / "ocr" / "image_only_table.pdf") -> Path:
+    """The committed scanned-table fixture: :data:`TABLE_FIXTURE_SOURCE`'s page in the noisy
+    variant (skewed, blurred, JPEG) at :data:`TABLE_FIXTURE_DPI`."""
+    images = page_images(LAYOUT_FIXTURES / f"{TABLE_FIXTURE_SOURCE}.pdf", TABLE_FIXTURE_DPI, noisy=True)
+    images[0].save(out, format="PDF", resolution=TABLE_FIXTURE_DPI, quality=NOISE_JPEG_QUALITY)
     return out
 
 
@@ -182,10 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--make-fixture", action="store_true",
-                        help="write tests/fixtures/pdf/ocr/image_only_seed.pdf and stop")
+                        help="write tests/fixtures/pdf/ocr/image_only_seed.pdf and "
+                             "image_only_table.pdf and stop")
     args = parser.parse_args(argv)
     if args.make_fixture:
         print(make_fixture())
+        print(make_table_fixture())
         return 0
     names = args.fixtures or sorted(p.stem for p in LAYOUT_FIXTURES.glob("*.pdf"))
     rows = evaluate(args.work, names, args.variants)

@@ -13,12 +13,17 @@ reading with the higher mean confidence is kept (measured in ``scripts/eval_ocr.
 縦書き page read as ``jpn`` scores far lower than as ``jpn_vert``, a horizontal page the other
 way round).
 
+Ruled tables: a horizontal page's grid of rules is found in the image
+(:mod:`plannlp.extract.scan_tables`) and the words inside it are read cell by cell into a
+table block, as pdfplumber reads a text layer's tables (``pdf_tables`` setting).
+
 Pages are read in parallel: each Tesseract run is its own process (pytesseract calls the
 ``tesseract`` command), started from a thread pool of at most ``workers`` threads.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shutil
@@ -29,7 +34,8 @@ from functools import cache
 
 from ..errors import NeedsOCRError
 from ..model import OCRPage
-from .layout import PageLayout, TextLine
+from . import scan_tables
+from .layout import Block, PageLayout, TextLine
 from .settings import ExtractSettings
 
 #: Pages are rendered at this resolution (dots per inch) for Tesseract.
@@ -40,6 +46,12 @@ LOW_CONFIDENCE = 0.6
 #: (``jpn_vert``), and the better reading is kept.
 TRY_VERTICAL_BELOW = 0.85
 HORIZONTAL, VERTICAL = "jpn", "jpn_vert"
+#: A table found in a scan is kept when it has this many rows with text (as pdfplumber's).
+TABLE_MIN_ROWS = 2
+#: Tesseract's page segmentation for a sheet of table cells: 6, one uniform block of text
+#: (on the two scanned table fixtures at 300 dpi, every cell but one overflowing cell read
+#: right; 4, a single column of varying sizes, misread more of the multi-line cells).
+TABLE_SEGMENTATION = 6
 #: Tesseract's page segmentation per model (measured on the layout fixtures scanned at 300
 #: dpi, CER of the page): 1, automatic with orientation and script detection, for horizontal
 #: pages (lo_text_box 12.0%, against 18.5% with 3, automatic without it; lo_header_footer
@@ -193,31 +205,61 @@ def split_at_gaps(line: _Line, vertical: bool) -> list[_Line]:
     return pieces
 
 
-def _lines(data: dict) -> list[_Line]:
-    """Tesseract's words (``image_to_data`` as a dict) grouped into its lines."""
+def _words(data: dict) -> list[int]:
+    """The indexes of Tesseract's words (``image_to_data`` as a dict) that have text."""
+    return [i for i, word in enumerate(data["text"])
+            if float(data["conf"][i]) >= 0 and str(word).strip()]
+
+
+def _box(data: dict, i: int) -> tuple[int, int, int, int]:
+    left, top = data["left"][i], data["top"][i]
+    return left, top, left + data["width"][i], top + data["height"][i]
+
+
+def _lines(data: dict, words: Sequence[int]) -> list[_Line]:
+    """Tesseract's words (``image_to_data`` as a dict; those of ``words``) grouped into its lines."""
     lines: dict[tuple[int, int, int], _Line] = {}
-    for i, word in enumerate(data["text"]):
-        confidence = float(data["conf"][i])
-        if confidence < 0 or not str(word).strip():
-            continue
+    for i in words:
+        word, confidence = data["text"][i], float(data["conf"][i])
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        left, top = data["left"][i], data["top"][i]
-        box = (left, top, left + data["width"][i], top + data["height"][i])
         line = lines.setdefault(key, _Line([], [], []))
         line.words.append(str(word).strip())
         line.confidences.append(confidence)
-        line.boxes.append(box)
+        line.boxes.append(_box(data, i))
     return list(lines.values())
 
 
+PixelBox = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass(frozen=True)
+class ScannedTable:
+    """A ruled table read from a page image: its rows of cells, its box (pixels) and the
+    confidences (0–100) of the words read into it."""
+
+    rows: tuple[tuple[str, ...], ...]
+    box: PixelBox
+    confidences: tuple[float, ...]
+
+
+def _centre(data: dict, i: int) -> tuple[float, float]:
+    left, top, right, bottom = _box(data, i)
+    return (left + right) / 2, (top + bottom) / 2
+
+
 def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, float],
-              language: str) -> tuple[PageLayout, float]:
-    """The page's :class:`PageLayout` (boxes in PDF points) and mean word confidence (0–1)."""
+              language: str, tables: Sequence[ScannedTable] = ()) -> tuple[PageLayout, float]:
+    """The page's :class:`PageLayout` (boxes in PDF points) and mean word confidence (0–1).
+    ``tables`` (read from the same image) become table blocks; the page's words inside them
+    are left out of its lines."""
     width_px, height_px = image_size
     width, height = page_size
     sx, sy = width / width_px, height / height_px
-    text_lines, confidences = [], []
-    pieces = [piece for line in _lines(data) for piece in split_at_gaps(line, language == VERTICAL)]
+    words = [i for i in _words(data)
+             if not any(scan_tables.inside(_centre(data, i), table.box) for table in tables)]
+    confidences = [c for table in tables for c in table.confidences]
+    text_lines = []
+    pieces = [piece for line in _lines(data, words) for piece in split_at_gaps(line, language == VERTICAL)]
     for line in pieces:
         text = join_words(line.words)
         if not text:
@@ -235,7 +277,10 @@ def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, f
                                    font="ocr"))
         confidences.extend(line.confidences)
     mean = sum(confidences) / len(confidences) / 100 if confidences else 0.0
-    return PageLayout(width, height, tuple(settle_sizes(text_lines))), mean
+    blocks = tuple(Block((), "table", t.rows, (t.box[0] * sx, height - t.box[3] * sy,
+                                               t.box[2] * sx, height - t.box[1] * sy))
+                   for t in tables)
+    return PageLayout(width, height, tuple(settle_sizes(text_lines)), tables=blocks), mean
 
 
 def settle_sizes(lines: list[TextLine]) -> list[TextLine]:
@@ -255,19 +300,55 @@ def settle_sizes(lines: list[TextLine]) -> list[TextLine]:
             else line for line in lines]
 
 
-def read_image(image, page_size: tuple[float, float], language: str) -> tuple[PageLayout, float]:
-    """One Tesseract run of ``image`` with ``language``."""
+def _tesseract(image, language: str, segmentation: int) -> dict:
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = tesseract_command()
-    data = pytesseract.image_to_data(image, lang=language, config=f"--psm {PAGE_SEGMENTATION[language]}",
+    return pytesseract.image_to_data(image, lang=language, config=f"--psm {segmentation}",
                                      output_type=pytesseract.Output.DICT)
-    return layout_of(data, image.size, page_size, language)
 
 
-def ocr_image(number: int, image, page_size: tuple[float, float]) -> OCRReading:
-    """A page image read horizontally, and vertically too when that reading is weak."""
-    layout, confidence = read_image(image, page_size, HORIZONTAL)
+def read_image(image, page_size: tuple[float, float], language: str,
+               tables: Sequence[ScannedTable] = ()) -> tuple[PageLayout, float]:
+    """One Tesseract run of ``image`` with ``language`` (``tables`` read from it already)."""
+    data = _tesseract(image, language, PAGE_SEGMENTATION[language])
+    return layout_of(data, image.size, page_size, language, tables)
+
+
+def read_tables(image, grids: Sequence[scan_tables.Grid], dpi: int) -> list[ScannedTable]:
+    """The grids' cells read by one Tesseract run over a sheet of the cells stacked apart
+    (:func:`scan_tables.cell_sheet`; one uniform block, ``--psm`` :data:`TABLE_SEGMENTATION`).
+    A table with fewer than :data:`TABLE_MIN_ROWS` rows of text is dropped."""
+    sheet = scan_tables.cell_sheet(image, grids, dpi)
+    data = _tesseract(sheet.image, HORIZONTAL, TABLE_SEGMENTATION)
+    words = _words(data)
+    read = scan_tables.sheet_rows(sheet, grids, [(str(data["text"][i]).strip(), _box(data, i))
+                                                 for i in words], join_words)
+    starts = [start for start, _ in sheet.spans]
+    by_table: dict[int, list[float]] = {}
+    for i in words:  # the confidences of each table's words
+        k = max(bisect.bisect_right(starts, _centre(data, i)[1]) - 1, 0)
+        by_table.setdefault(sheet.cells[k][0], []).append(float(data["conf"][i]))
+    return [ScannedTable(rows, grid.box, tuple(by_table.get(t, ())))
+            for t, (grid, rows) in enumerate(zip(grids, read, strict=True))
+            if len(rows) >= TABLE_MIN_ROWS]
+
+
+def ocr_image(number: int, image, page_size: tuple[float, float], dpi: int = DEFAULT_DPI,
+              tables: bool = True) -> OCRReading:
+    """A page image read horizontally, and vertically too when that reading is weak.
+
+    With ``tables``, a page with ruled tables is read turned straight, its rules painted out
+    and the words in each table read cell by cell (:mod:`scan_tables`); its boxes are then
+    those of the straightened page (a turn of a degree or so moves them a few points).
+    """
+    read: list[ScannedTable] = []
+    if tables:
+        straight, grids = scan_tables.page_grids(image, dpi)
+        if grids:
+            image = scan_tables.without_rules(straight, grids, dpi)
+            read = read_tables(image, grids, dpi)
+    layout, confidence = read_image(image, page_size, HORIZONTAL, read)
     best = OCRReading(number, layout, confidence, HORIZONTAL)
     if confidence < TRY_VERTICAL_BELOW:
         layout, confidence = read_image(image, page_size, VERTICAL)
@@ -276,16 +357,17 @@ def ocr_image(number: int, image, page_size: tuple[float, float]) -> OCRReading:
     return best
 
 
-def ocr_pages(pdf, numbers: Sequence[int], *, dpi: int = DEFAULT_DPI, workers: int = 1
-              ) -> list[OCRReading]:
-    """OCR the given 1-based pages of an open pypdfium2 document, ``workers`` at a time."""
+def ocr_pages(pdf, numbers: Sequence[int], *, dpi: int = DEFAULT_DPI, workers: int = 1,
+              tables: bool = True) -> list[OCRReading]:
+    """OCR the given 1-based pages of an open pypdfium2 document, ``workers`` at a time
+    (ruled tables read cell by cell when ``tables``)."""
     for name, value in _TESSERACT_ENV.items():  # inherited by the tesseract processes
         os.environ.setdefault(name, value)
     jobs = []
     for number in numbers:
         page = pdf[number - 1]
         try:
-            jobs.append((number, render(page, dpi).copy(), page.get_size()))
+            jobs.append((number, render(page, dpi).copy(), page.get_size(), dpi, tables))
         finally:
             page.close()
     if workers <= 1 or len(jobs) <= 1:
@@ -328,7 +410,8 @@ def read_without_text(open_pdf: Callable, settings: ExtractSettings, without_tex
         return []
     pdf = open_pdf()
     try:
-        readings = ocr_pages(pdf, numbers, dpi=settings.ocr_dpi, workers=settings.ocr_workers)
+        readings = ocr_pages(pdf, numbers, dpi=settings.ocr_dpi, workers=settings.ocr_workers,
+                             tables=settings.pdf_tables)
     finally:
         pdf.close()
     return [r for r in readings if found_text(r, settings.min_chars_per_page)]
@@ -337,7 +420,9 @@ def read_without_text(open_pdf: Callable, settings: ExtractSettings, without_tex
 def found_text(reading: OCRReading, min_chars: int) -> bool:
     """Whether OCR read at least ``min_chars`` characters on the page (a page of pictures
     only reads as a few stray marks, and stays a page without text)."""
-    return sum(len("".join(line.text.split())) for line in reading.layout.lines) >= min_chars
+    cells = (cell for table in reading.layout.tables for row in table.rows for cell in row)
+    return (sum(len("".join(line.text.split())) for line in reading.layout.lines)
+            + sum(len("".join(cell.split())) for cell in cells)) >= min_chars
 
 
 def provenance(readings: Sequence[OCRReading]) -> tuple[OCRPage, ...]:

@@ -637,6 +637,8 @@ def _extract_pdf(data: bytes, path: str, settings: ExtractSettings,
                for n, read in enumerate(reads, start=1)]  # glyph codes are not text: left out
     found_tables = tables_on(data, [n for n, read in enumerate(reads, start=1)
                                     if read.ruled and n not in garbled and n not in read_by_ocr])
+    found_tables += [(Table(page=n, rows=block.rows), block.box)  # read from the scan's rules
+                     for n, reading in sorted(read_by_ocr.items()) for block in reading.layout.tables]
     laid_out = layout.document_text(_with_tables(layouts, found_tables))
     pages: list[Page] = []
     offset = 0
