@@ -21,6 +21,15 @@ scan is read upsampled, which Tesseract reads better than at its own size). Meas
 
 Rows are the variant × the kind of page: horizontal prose, horizontal pages that are mostly
 a ruled table (:data:`TABLE_FIXTURES`), and 縦書き (:data:`VERTICAL_FIXTURES`).
+
+Seed pages (``--seeds``, on by default; needs ``chromium`` and ``fonts-ipaexfont``): the first
+:data:`SEED_CHARS` characters (whole units) of each of the five seed documents
+(corpora/seeds), typeset in one column by Chromium as the layout fixtures are
+(``scripts/make_layout_fixtures.py``'s page style; the seeds' tables as ruled tables), and
+the first seed's slice once more in 縦書き; written to ``--work`` with the text they were
+typeset from (``seed-NNN.txt``, one unit a paragraph), against which they are scored (not
+against their text layer, which a reading of 縦書き across pages gets wrong in places), in
+rows of their own (``seeds horizontal``, ``seeds vertical``).
 """
 
 from __future__ import annotations
@@ -51,6 +60,9 @@ FIXTURE_SOURCE, FIXTURE_DPI, FIXTURE_JPEG_QUALITY = "lo_two_columns", 150, 50
 #: tests/fixtures/pdf/ocr/image_only_table.pdf: this layout fixture's page, noisy, at this dpi.
 TABLE_FIXTURE_SOURCE, TABLE_FIXTURE_DPI = "lo_table", 200
 VARIANTS = {"clean-300": (300, False), "clean-200": (200, False), "noisy-300": (300, True)}
+#: Characters of each seed typeset for the seed pages (whole units, from the start).
+SEED_CHARS = 1800
+SEED_VERTICAL = "000"  # the seed also typeset in 縦書き
 
 
 def normalised(text: str) -> str:
@@ -142,12 +154,59 @@ def sentences(document) -> list[Read]:
 
 
 def kind_of(name: str) -> str:
+    if name.startswith("seed-"):
+        return "seeds vertical" if name.endswith("-vertical") else "seeds horizontal"
     if name in VERTICAL_FIXTURES:
         return "vertical"
     return "horizontal, tables" if name in TABLE_FIXTURES else "horizontal"
 
 
-def evaluate(work: Path, names: list[str], variants: list[str]) -> dict[str, Row]:
+def seed_pages(work: Path) -> list[Path]:
+    """The seed pages (see the module's docstring), typeset by Chromium into ``work``."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import csv
+    import subprocess
+    import tempfile
+
+    import make_layout_fixtures as fixtures
+
+    fonts = subprocess.run(["fc-list", f":family={fixtures.MINCHO}"], capture_output=True, text=True)
+    if not fonts.stdout.strip():
+        raise SystemExit(f"The seed pages need the {fixtures.MINCHO} font: apt-get install "
+                         "fonts-ipaexfont (or run with --no-seeds).")
+
+    with (ROOT / "corpora" / "manifest.csv").open(encoding="utf-8") as f:
+        seeds = [(row["doc_id"], ROOT / "corpora" / row["file"]) for row in csv.DictReader(f)]
+    pdfs = []
+    for doc_id, path in seeds:
+        units, length = [], 0
+        for unit in fixtures.reading_units(path.read_text(encoding="utf-8")):
+            if length >= SEED_CHARS:
+                break
+            units.append(unit)
+            length += len(unit.text)
+        layouts = {"": ""}
+        if doc_id == SEED_VERTICAL:
+            layouts["-vertical"] = fixtures.LAYOUT_CSS["chromium_vertical"]
+        for suffix, css in layouts.items():
+            pdf = work / f"seed-{doc_id}{suffix}.pdf"
+            pdf.with_suffix(".txt").write_text(fixtures.reading_text(units), encoding="utf-8")
+            if not pdf.exists():
+                page = (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
+                        f"<style>{fixtures.PAGE_CSS}{css}</style></head><body><div class=\"flow\">"
+                        f"{fixtures.html_units(units, items_as_list=False)}</div></body></html>")
+                with tempfile.TemporaryDirectory() as tmp:
+                    html = Path(tmp) / "page.html"
+                    html.write_text(page, encoding="utf-8")
+                    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                    f"--user-data-dir={Path(tmp) / 'profile'}",
+                                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                                    html.as_uri()], check=True, capture_output=True, timeout=300)
+            pdfs.append(pdf)
+    return pdfs
+
+
+def evaluate(work: Path, sources: list[Path], variants: list[str]) -> dict[str, Row]:
     import plannlp
 
     work.mkdir(parents=True, exist_ok=True)
@@ -156,11 +215,14 @@ def evaluate(work: Path, names: list[str], variants: list[str]) -> dict[str, Row
     for variant in variants:
         dpi, noisy = VARIANTS[variant]
         ocr_pipeline = text_pipeline  # pages rendered for OCR at ocr_dpi (300), whatever the scan's
-        for name in names:
-            source = LAYOUT_FIXTURES / f"{name}.pdf"
+        for source in sources:
+            name = source.stem
             scanned = image_only_pdf(page_images(source, dpi, noisy), dpi,
                                      work / f"{name}-{variant}.pdf")
-            text_doc, ocr_doc = text_pipeline.ingest(source), ocr_pipeline.ingest(scanned)
+            # the seed pages are scored against the text they were typeset from (the units,
+            # one a paragraph); the layout fixtures against their own text layer
+            truth = source.with_suffix(".txt") if source.parent == work else source
+            text_doc, ocr_doc = text_pipeline.ingest(truth), ocr_pipeline.ingest(scanned)
             reference = normalised(text_doc.raw_text)
             key = f"{variant} {kind_of(name)}"
             row = rows.setdefault(key, Row())
@@ -190,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fixtures", nargs="*", default=None,
                         help="fixture names (default: all in tests/fixtures/pdf/layout)")
     parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--seeds", action=argparse.BooleanOptionalAction, default=True,
+                        help="also the seed pages typeset by Chromium (default: yes)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--make-fixture", action="store_true",
                         help="write tests/fixtures/pdf/ocr/image_only_seed.pdf and "
@@ -199,8 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         print(make_fixture())
         print(make_table_fixture())
         return 0
-    names = args.fixtures or sorted(p.stem for p in LAYOUT_FIXTURES.glob("*.pdf"))
-    rows = evaluate(args.work, names, args.variants)
+    names = args.fixtures if args.fixtures is not None else sorted(
+        p.stem for p in LAYOUT_FIXTURES.glob("*.pdf"))
+    args.work.mkdir(parents=True, exist_ok=True)
+    sources = [LAYOUT_FIXTURES / f"{name}.pdf" for name in names]
+    if args.seeds:
+        sources += seed_pages(args.work)
+    rows = evaluate(args.work, sources, args.variants)
     if args.json:
         print(json.dumps({k: {"cer": round(r.cer, 4), "f1": round(r.score.f1, 4),
                               "role_agreement": round(r.score.role_agreement, 4),

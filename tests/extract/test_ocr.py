@@ -124,6 +124,39 @@ def test_spaces_between_japanese_characters_are_removed():
     assert join_words(["持続", "可能", "な", "SDGs", "goal", "（", "17", "）"]) == "持続可能なSDGs goal（17）"
 
 
+def test_a_latin_stop_after_japanese_is_read_as_the_japanese_one():
+    # words as Tesseract read them from the noisy 縦書き seed page (scripts/eval_ocr.py)
+    assert join_words(["策定しました."]) == "策定しました。"
+    assert join_words(["策定", "しました", "."]) == "策定しました。"
+    assert join_words(["地域,", "NPO", "、", "企業"]) == "地域、NPO、企業"
+    # decimal points, dates and Latin text keep theirs
+    assert join_words(["0.71%"]) == "0.71%" and join_words(["H29.3", "末"]) == "H29.3末"
+    assert join_words(["Mr.", "Smith"]) == "Mr. Smith"
+
+
+def test_a_skewed_scan_is_straightened_from_its_lines():
+    from plannlp.extract.ocr import line_skew, straightened
+
+    # three lines of seven words, running down to the right by 1 pixel in 50 (about 1.15°)
+    words = [(f"字{k}", 100 + 60 * k, 200 + line * 100 + (60 * k) // 50)
+             for line in range(3) for k in range(7)]
+    data = {"text": [w for w, _, _ in words], "conf": [90.0] * len(words),
+            "left": [x for _, x, _ in words], "top": [y for _, _, y in words],
+            "width": [50] * len(words), "height": [50] * len(words),
+            "block_num": [1] * len(words), "par_num": [1] * len(words),
+            "line_num": [1 + k // 7 for k in range(len(words))]}
+    assert line_skew(data, vertical=False) == pytest.approx(1.1, abs=0.15)
+    flat = straightened(data, (1000, 1000), vertical=False)
+    for line in range(3):
+        tops = flat["top"][7 * line: 7 * line + 7]
+        assert max(tops) - min(tops) <= 1
+    assert line_skew(flat, vertical=False) == pytest.approx(0, abs=0.1)
+    # a straight page is left as it is, and so is a page of two such lines
+    assert straightened(flat, (1000, 1000), vertical=False) is flat
+    two = {key: value[:14] for key, value in data.items()}
+    assert line_skew(two, vertical=False) == 0
+
+
 def test_word_boxes_become_lines_in_pdf_points():
     data = {"text": ["市民", "協働", "", "計画"], "conf": [90, 80, -1, 70],
             "block_num": [1, 1, 1, 1], "par_num": [1, 1, 1, 1], "line_num": [1, 1, 2, 2],

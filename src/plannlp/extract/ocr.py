@@ -24,6 +24,7 @@ Pages are read in parallel: each Tesseract run is its own process (pytesseract c
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import shutil
@@ -46,6 +47,13 @@ LOW_CONFIDENCE = 0.6
 #: (``jpn_vert``), and the better reading is kept.
 TRY_VERTICAL_BELOW = 0.85
 HORIZONTAL, VERTICAL = "jpn", "jpn_vert"
+#: Lines of at least this many words measure the page's skew (:func:`line_skew`); a skew of
+#: at least :data:`MIN_LINE_SKEW` degrees is taken out of the word boxes.
+SKEW_MIN_WORDS = 5
+#: ... and at least this many such lines (one line's slope is mostly the heights of its
+#: characters).
+SKEW_MIN_LINES = 3
+MIN_LINE_SKEW = 0.1
 #: A table found in a scan is kept when it has this many rows with text (as pdfplumber's).
 TABLE_MIN_ROWS = 2
 #: Tesseract's page segmentation for a sheet of table cells: 6, one uniform block of text
@@ -86,6 +94,13 @@ _SHORT_CHAR = re.compile(r"[\u3000-\u303f\u30fb\u30fc\uff01-\uff0f\uff1a-\uff20\
                          r"\uff5b-\uff65ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ〜…‥]")
 #: A space Tesseract put next to a Japanese character (between two Latin words it stays).
 _JAPANESE_SPACE = re.compile(rf"(?<={_NOT_ASCII}) +| +(?={_NOT_ASCII})")
+#: A Latin full stop or comma Tesseract read after a Japanese character, not before a digit or
+#: a Latin letter: the small 。 and 、 of Japanese type, blurred in a scan (縦書き above all,
+#: where they stand at the top right of their cell), come out as ``.`` and ``,``; a decimal
+#: point stands between digits and is left alone.
+_JAPANESE_CHAR = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆）」』】]"
+_JAPANESE_STOP = re.compile(rf"({_JAPANESE_CHAR}) *[.．](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_JAPANESE_COMMA = re.compile(rf"({_JAPANESE_CHAR}) *[,，](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
 
 
 class OCRUnavailableError(NeedsOCRError):
@@ -149,8 +164,10 @@ def render(page, dpi: int):
 
 
 def join_words(words: Sequence[str]) -> str:
-    """A line's words as text, without the spaces Tesseract puts between Japanese characters."""
-    return _JAPANESE_SPACE.sub("", " ".join(w for w in words if w))
+    """A line's words as text, without the spaces Tesseract puts between Japanese characters,
+    and with a Latin full stop or comma after a Japanese character read as 。 or 、."""
+    text = " ".join(w for w in words if w)
+    return _JAPANESE_SPACE.sub("", _JAPANESE_COMMA.sub(r"\1、", _JAPANESE_STOP.sub(r"\1。", text)))
 
 
 @dataclass
@@ -247,6 +264,55 @@ def _centre(data: dict, i: int) -> tuple[float, float]:
     return (left + right) / 2, (top + bottom) / 2
 
 
+def line_skew(data: dict, vertical: bool) -> float:
+    """The page's skew in degrees, measured on Tesseract's lines: the median slope of the word
+    centres along each line of :data:`SKEW_MIN_WORDS` words or more (across over along: y over
+    x, or x over y for 縦書き), weighted by the line's words; 0 with fewer than
+    :data:`SKEW_MIN_LINES` such lines. Positive: lines run down to the
+    right (or, vertical, to the left as they go down)."""
+    slopes: list[tuple[float, int]] = []
+    for line in _lines(data, _words(data)):
+        if len(line.boxes) < SKEW_MIN_WORDS:
+            continue
+        centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in line.boxes]
+        along = [c[1] if vertical else c[0] for c in centres]
+        across = [c[0] if vertical else c[1] for c in centres]
+        mean_along, mean_across = sum(along) / len(along), sum(across) / len(across)
+        spread = sum((a - mean_along) ** 2 for a in along)
+        if spread <= 0:
+            continue
+        slope = sum((a - mean_along) * (b - mean_across) for a, b in zip(along, across, strict=True)) / spread
+        slopes.append((-slope if vertical else slope, len(line.boxes)))
+    if len(slopes) < SKEW_MIN_LINES:
+        return 0.0
+    slopes.sort()
+    half, seen = sum(n for _, n in slopes) / 2, 0
+    for slope, n in slopes:
+        seen += n
+        if seen >= half:
+            return math.degrees(math.atan(slope))
+    return 0.0
+
+
+def straightened(data: dict, image_size: tuple[int, int], vertical: bool) -> dict:
+    """``data`` with every word's box turned about the image's centre by the page's skew
+    (:func:`line_skew`, when at least :data:`MIN_LINE_SKEW`): a scanner's skew makes lines
+    that should end together end at different places, which reads as paragraph ends."""
+    angle = line_skew(data, vertical)
+    if abs(angle) < MIN_LINE_SKEW:
+        return data
+    a = math.radians(angle)
+    cx, cy = image_size[0] / 2, image_size[1] / 2
+    out = dict(data, left=list(data["left"]), top=list(data["top"]))
+    for i in range(len(data["text"])):
+        w, h = data["width"][i], data["height"][i]
+        x, y = data["left"][i] + w / 2 - cx, data["top"][i] + h / 2 - cy
+        # a point on a line of slope tan(a) goes back to the horizontal (or the vertical)
+        nx, ny = x * math.cos(a) + y * math.sin(a), -x * math.sin(a) + y * math.cos(a)
+        out["left"][i], out["top"][i] = round(nx + cx - w / 2), round(ny + cy - h / 2)
+    return out
+
+
 def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, float],
               language: str, tables: Sequence[ScannedTable] = ()) -> tuple[PageLayout, float]:
     """The page's :class:`PageLayout` (boxes in PDF points) and mean word confidence (0–1).
@@ -255,6 +321,7 @@ def layout_of(data: dict, image_size: tuple[int, int], page_size: tuple[float, f
     width_px, height_px = image_size
     width, height = page_size
     sx, sy = width / width_px, height / height_px
+    data = straightened(data, image_size, language == VERTICAL)
     words = [i for i in _words(data)
              if not any(scan_tables.inside(_centre(data, i), table.box) for table in tables)]
     confidences = [c for table in tables for c in table.confidences]
