@@ -129,6 +129,8 @@ def test_a_latin_stop_after_japanese_is_read_as_the_japanese_one():
     assert join_words(["策定しました."]) == "策定しました。"
     assert join_words(["策定", "しました", "."]) == "策定しました。"
     assert join_words(["地域,", "NPO", "、", "企業"]) == "地域、NPO、企業"
+    # after a kanji a stop is a comma between nouns (chromium_vertical.pdf scanned, noisy)
+    assert join_words(["札幌、帯広.", "函館"]) == "札幌、帯広、函館"
     # decimal points, dates and Latin text keep theirs
     assert join_words(["0.71%"]) == "0.71%" and join_words(["H29.3", "末"]) == "H29.3末"
     assert join_words(["Mr.", "Smith"]) == "Mr. Smith"

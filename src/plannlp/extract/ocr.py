@@ -96,11 +96,14 @@ _SHORT_CHAR = re.compile(r"[\u3000-\u303f\u30fb\u30fc\uff01-\uff0f\uff1a-\uff20\
 _JAPANESE_SPACE = re.compile(rf"(?<={_NOT_ASCII}) +| +(?={_NOT_ASCII})")
 #: A Latin full stop or comma Tesseract read after a Japanese character, not before a digit or
 #: a Latin letter: the small 。 and 、 of Japanese type, blurred in a scan (縦書き above all,
-#: where they stand at the top right of their cell), come out as ``.`` and ``,``; a decimal
+#: where both stand at the top right of their cell), come out as ``.`` and ``,``. A stop after
+#: hiragana or a closing bracket ends a sentence (ました. → ました。); after a kanji or katakana
+#: it is mostly a comma between nouns (札幌、帯広. 函館 → 帯広、), as is every comma. A decimal
 #: point stands between digits and is left alone.
-_JAPANESE_CHAR = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆）」』】]"
-_JAPANESE_STOP = re.compile(rf"({_JAPANESE_CHAR}) *[.．](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
-_JAPANESE_COMMA = re.compile(rf"({_JAPANESE_CHAR}) *[,，](?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_AFTER = r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+_JAPANESE_STOP = re.compile(rf"([\u3040-\u309f）」』】]) *[.．]{_AFTER}")
+_JAPANESE_COMMA = re.compile(
+    rf"([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆）」』】]) *(?:[,，]|(?<![\u3040-\u309f）」』】 ])[.．]){_AFTER}")
 
 
 class OCRUnavailableError(NeedsOCRError):
