@@ -247,3 +247,15 @@ def test_the_ingest_command_takes_ocr_never(tmp_path):
                                       "-o", str(tmp_path / "out.jsonld")])
     assert result.exit_code == 1 and "[E107]" in result.output
     assert not (tmp_path / "out.jsonld").exists()
+
+
+@needs_tesseract
+def test_a_page_scanned_sideways_or_upside_down_is_read_upright(tmp_path):
+    from scripts.eval_ocr import image_only_pdf, page_images
+
+    image = page_images(SOURCE, 200, noisy=False)[0]
+    text_layer = extract(SOURCE).raw_text
+    for angle in (90, 180):
+        scan = image_only_pdf([image.rotate(angle, expand=True)], 200, tmp_path / f"turned-{angle}.pdf")
+        read = extract(scan)
+        assert character_error_rate(text_layer, read.raw_text) < 0.08, angle

@@ -379,10 +379,37 @@ def _tesseract(image, language: str, segmentation: int) -> dict:
 
 
 def read_image(image, page_size: tuple[float, float], language: str,
-               tables: Sequence[ScannedTable] = ()) -> tuple[PageLayout, float]:
-    """One Tesseract run of ``image`` with ``language`` (``tables`` read from it already)."""
+               tables: Sequence[ScannedTable] = ()) -> tuple[PageLayout, float, int]:
+    """One Tesseract run of ``image`` with ``language`` (``tables`` read from it already): the
+    layout, the mean confidence and the turn that would set the page upright
+    (:func:`upright_turn`)."""
     data = _tesseract(image, language, PAGE_SEGMENTATION[language])
-    return layout_of(data, image.size, page_size, language, tables)
+    layout, confidence = layout_of(data, image.size, page_size, language, tables)
+    return layout, confidence, upright_turn(data, language == VERTICAL)
+
+
+def upright_turn(data: dict, vertical: bool) -> int:
+    """How far to turn the image (degrees counter-clockwise, PIL's ``rotate``) to set it
+    upright, from the way Tesseract's words run along its lines: a page scanned sideways or
+    upside down is read by Tesseract (its orientation detection, page segmentation 1), but its
+    word boxes run down, up or right to left, and the layout needs them upright. 0 with fewer
+    than :data:`SKEW_MIN_LINES` lines of three words or more."""
+    run_x = run_y = 0.0
+    lines = 0
+    for line in _lines(data, _words(data)):
+        if len(line.boxes) < 3:
+            continue
+        lines += 1
+        centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in line.boxes]
+        run_x += centres[-1][0] - centres[0][0]
+        run_y += centres[-1][1] - centres[0][1]
+    if lines < SKEW_MIN_LINES:
+        return 0
+    if vertical:  # 縦書き runs down its columns
+        run_x, run_y = run_y, -run_x
+    if abs(run_x) >= abs(run_y):
+        return 0 if run_x >= 0 else 180
+    return 90 if run_y > 0 else 270
 
 
 def read_tables(image, grids: Sequence[scan_tables.Grid], dpi: int) -> list[ScannedTable]:
@@ -405,23 +432,30 @@ def read_tables(image, grids: Sequence[scan_tables.Grid], dpi: int) -> list[Scan
 
 
 def ocr_image(number: int, image, page_size: tuple[float, float], dpi: int = DEFAULT_DPI,
-              tables: bool = True) -> OCRReading:
+              tables: bool = True, *, upright: bool = False) -> OCRReading:
     """A page image read horizontally, and vertically too when that reading is weak.
 
     With ``tables``, a page with ruled tables is read turned straight, its rules painted out
     and the words in each table read cell by cell (:mod:`scan_tables`); its boxes are then
     those of the straightened page (a turn of a degree or so moves them a few points).
+    A horizontal page read well but sideways or upside down (:func:`upright_turn`) is set
+    upright and read again; its boxes are then those of the upright page (``upright``: it is).
     """
+    original = image
     read: list[ScannedTable] = []
     if tables:
         straight, grids = scan_tables.page_grids(image, dpi)
         if grids:
             image = scan_tables.without_rules(straight, grids, dpi)
             read = read_tables(image, grids, dpi)
-    layout, confidence = read_image(image, page_size, HORIZONTAL, read)
+    layout, confidence, turn = read_image(image, page_size, HORIZONTAL, read)
+    if turn and not upright and confidence >= TRY_VERTICAL_BELOW:
+        turned = original.rotate(turn, expand=True)
+        size = page_size if turn == 180 else (page_size[1], page_size[0])
+        return ocr_image(number, turned, size, dpi, tables, upright=True)
     best = OCRReading(number, layout, confidence, HORIZONTAL)
     if confidence < TRY_VERTICAL_BELOW:
-        layout, confidence = read_image(image, page_size, VERTICAL)
+        layout, confidence, _ = read_image(image, page_size, VERTICAL)
         if confidence > best.confidence:
             best = OCRReading(number, layout, confidence, VERTICAL)
     return best
