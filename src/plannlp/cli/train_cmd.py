@@ -54,7 +54,7 @@ CORRECTIONS = click.option(
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed → same model).")
 @click.option("--only", type=click.Choice(["roles", "sdg"]), default=None, help="Train one classifier only.")
 @click.option("--sklearn-copy", is_flag=True, help="Also save the scikit-learn pipeline with skops (~12 MB).")
-@click.option("--family", type=click.Choice(["sentence", "context"]), default="context", show_default=True,
+@click.option("--family", type=click.Choice(["sentence", "context"]), default="sentence", show_default=True,
               help="Role model family to ship (see docs/classifiers.md for how they compare).")
 @CORRECTIONS
 def train(corpus: Path, out: Path, seed: int, only: str | None, sklearn_copy: bool, family: str,

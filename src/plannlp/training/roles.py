@@ -463,7 +463,7 @@ def learning_curve_of(sequences: Sequence[ExcerptSequence], family: str, *, seed
 # -- training the shipped model ------------------------------------------------------------
 
 
-def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str = "context",
+def train_roles(corpus_dir: Path, out_dir: Path, seed: int = 0, *, family: str = "sentence",
                 sklearn_copy: bool = False, corrections: Sequence[Path] = ()) -> dict:
     """Fit the shipped role model on the whole corpus and the ``corrections`` folders
     (regularisation chosen by grouped CV); meta.json and the model card say how many
