@@ -23,7 +23,6 @@ Pages are read in parallel: each Tesseract run is its own process (pytesseract c
 
 from __future__ import annotations
 
-import bisect
 import math
 import os
 import re
@@ -421,11 +420,11 @@ def read_tables(image, grids: Sequence[scan_tables.Grid], dpi: int) -> list[Scan
     words = _words(data)
     read = scan_tables.sheet_rows(sheet, grids, [(str(data["text"][i]).strip(), _box(data, i))
                                                  for i in words], join_words)
-    starts = [start for start, _ in sheet.spans]
     by_table: dict[int, list[float]] = {}
-    for i in words:  # the confidences of each table's words
-        k = max(bisect.bisect_right(starts, _centre(data, i)[1]) - 1, 0)
-        by_table.setdefault(sheet.cells[k][0], []).append(float(data["conf"][i]))
+    for i in words:  # the confidences of the words read into each table
+        cell = sheet.cell_of(_box(data, i))
+        if cell is not None:
+            by_table.setdefault(cell[0], []).append(float(data["conf"][i]))
     return [ScannedTable(rows, grid.box, tuple(by_table.get(t, ())))
             for t, (grid, rows) in enumerate(zip(grids, read, strict=True))
             if len(rows) >= TABLE_MIN_ROWS]

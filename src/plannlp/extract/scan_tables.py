@@ -276,6 +276,15 @@ class CellSheet:
     spans: tuple[tuple[int, int], ...]
     cells: tuple[tuple[int, int, int], ...]  # (table, row, column)
 
+    def cell_of(self, box: Box) -> tuple[int, int, int] | None:
+        """The (table, row, column) of the cell a word's box on the sheet stands beside (its
+        middle within the cell's rows, or half the cell's height below them)."""
+        middle = (box[1] + box[3]) / 2
+        k = bisect.bisect_right([start for start, _ in self.spans], middle) - 1
+        if k < 0 or middle > self.spans[k][1] + (self.spans[k][1] - self.spans[k][0]) / 2:
+            return None
+        return self.cells[k]
+
 
 def cell_sheet(image, grids: Sequence[Grid], dpi: int) -> CellSheet:
     """The grids' cells of ``image`` (its rules painted out) stacked on one sheet,
@@ -309,12 +318,10 @@ def sheet_rows(sheet: CellSheet, grids: Sequence[Grid], words: Sequence[Word],
     belongs to the cell its middle stands beside). Rows are padded to the widest row with
     empty cells; rows with no text are left out (as pdfplumber's rows are)."""
     found: dict[tuple[int, int, int], list[Word]] = {}
-    starts = [start for start, _ in sheet.spans]
     for word in words:
-        middle = (word[1][1] + word[1][3]) / 2
-        k = bisect.bisect_right(starts, middle) - 1
-        if k >= 0 and middle <= sheet.spans[k][1] + (sheet.spans[k][1] - sheet.spans[k][0]) / 2:
-            found.setdefault(sheet.cells[k], []).append(word)
+        cell = sheet.cell_of(word[1])
+        if cell is not None:
+            found.setdefault(cell, []).append(word)
     tables = []
     for t, grid in enumerate(grids):
         width = max(len(row) for row in grid.rows)
