@@ -166,7 +166,6 @@ def seed_pages(work: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT / "scripts"))
     import csv
     import subprocess
-    import tempfile
 
     import make_layout_fixtures as fixtures
 
@@ -192,16 +191,7 @@ def seed_pages(work: Path) -> list[Path]:
             pdf = work / f"seed-{doc_id}{suffix}.pdf"
             pdf.with_suffix(".txt").write_text(fixtures.reading_text(units), encoding="utf-8")
             if not pdf.exists():
-                page = (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
-                        f"<style>{fixtures.PAGE_CSS}{css}</style></head><body><div class=\"flow\">"
-                        f"{fixtures.html_units(units, items_as_list=False)}</div></body></html>")
-                with tempfile.TemporaryDirectory() as tmp:
-                    html = Path(tmp) / "page.html"
-                    html.write_text(page, encoding="utf-8")
-                    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                                    f"--user-data-dir={Path(tmp) / 'profile'}",
-                                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                                    html.as_uri()], check=True, capture_output=True, timeout=300)
+                fixtures.chromium_pdf(fixtures.html_document(units, css), pdf)
             pdfs.append(pdf)
     return pdfs
 
@@ -250,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "_work" / "ocr")
     parser.add_argument("--fixtures", nargs="*", default=None,
-                        help="fixture names (default: all in tests/fixtures/pdf/layout)")
+                        help="fixture names (default: all in tests/fixtures/pdf/layout; "
+                             "--fixtures with no name: none, the seed pages only)")
     parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--seeds", action=argparse.BooleanOptionalAction, default=True,
                         help="also the seed pages typeset by Chromium (default: yes)")

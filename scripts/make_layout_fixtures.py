@@ -499,21 +499,32 @@ def html_unit(group: Unit | list[Unit], as_list_item: bool) -> str:
     return f'<p class="item">{text}</p>' if group.kind == "item" else f"<p>{text}</p>"
 
 
-def html_page(fixture: Fixture, units: list[Unit]) -> str:
-    body = html_units(units, items_as_list=fixture.name == "chromium_table_list")
+def html_document(units: list[Unit], layout_css: str, items_as_list: bool = False) -> str:
+    """The units as an HTML page in the fixtures' page style plus ``layout_css``."""
+    body = html_units(units, items_as_list=items_as_list)
     return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
-            f"<style>{PAGE_CSS}{LAYOUT_CSS[fixture.name]}</style></head>"
+            f"<style>{PAGE_CSS}{layout_css}</style></head>"
             f'<body><div class="flow">{body}</div></body></html>')
 
 
-def make_chromium(fixture: Fixture, units: list[Unit], pdf: Path) -> None:
+def html_page(fixture: Fixture, units: list[Unit]) -> str:
+    return html_document(units, LAYOUT_CSS[fixture.name],
+                         items_as_list=fixture.name == "chromium_table_list")
+
+
+def chromium_pdf(page_html: str, pdf: Path) -> None:
+    """``page_html`` printed to ``pdf`` by headless Chromium."""
     with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / f"{fixture.name}.html"
-        page.write_text(html_page(fixture, units), encoding="utf-8")
+        page = Path(tmp) / "page.html"
+        page.write_text(page_html, encoding="utf-8")
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                         f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
                         f"--print-to-pdf={pdf}", page.as_uri()],
                        check=True, capture_output=True, timeout=300)
+
+
+def make_chromium(fixture: Fixture, units: list[Unit], pdf: Path) -> None:
+    chromium_pdf(html_page(fixture, units), pdf)
 
 
 # -- reportlab: two columns, the right one stored first --------------------------------------
