@@ -13,6 +13,8 @@ from plannlp.cli import cli
 from plannlp.training.corpus import (
     DOC_TYPES,
     LABELS,
+    AgreementRow,
+    agreement_figures,
     assign_folds,
     cohen_kappa,
     corpus_problems,
@@ -96,6 +98,17 @@ def test_cohen_kappa_of_a_worked_example():
     second = list("aaaabbbbba")
     assert math.isclose(cohen_kappa(first, second), 0.6)
     assert cohen_kappa(first, first) == 1.0
+
+
+def test_agreement_f1_between_annotators_of_a_worked_example():
+    # first: a a i m o; second: a o i i o → achievement 2·1/(2·1+0+1) = 2/3, issue 2/3,
+    # measure 0 (its one sentence read as issue), other 2/3; macro over a/i/m (2/3+2/3+0)/3
+    labels = [("achievement", "achievement"), ("achievement", "other"), ("issue", "issue"),
+              ("measure", "issue"), ("other", "other")]
+    rows = [AgreementRow("x-1", n, "", first, second, first, "") for n, (first, second) in enumerate(labels, 1)]
+    figures = agreement_figures(rows, read_role_corpus(CORPUS, seeds=False))
+    assert figures["f1_between"] == {"achievement": 0.6667, "issue": 0.6667, "measure": 0.0, "other": 0.6667}
+    assert figures["macro_f1_between"] == round((2 / 3 + 2 / 3 + 0) / 3, 4)
 
 
 def test_assign_folds_keeps_existing_assignments_and_balances_the_rest():

@@ -45,6 +45,9 @@ def agreement(corpus: Path) -> None:
     click.echo(f"{'':>13}" + "".join(f"{label:>13}" for label in LABELS))
     for first in LABELS:
         click.echo(f"{first:>13}" + "".join(f"{figures['confusion'][first][second]:>13}" for second in LABELS))
+    f1 = figures["f1_between"]
+    click.echo("F1 of one annotator against the other: " + ", ".join(f"{label} {f1[label]:.3f}" for label in f1)
+               + f"; macro-F1 over achievement/issue/measure {figures['macro_f1_between']:.3f}")
 
 
 @corpus.command("check")

@@ -29,6 +29,7 @@ from pathlib import Path
 from ..japanese.width import compact_nfkc
 from ..model import SDG_GOALS
 from ..resources import data_path
+from .metrics import per_class
 
 ROLE_LABELS = ("achievement", "issue", "measure", "other")
 LABELS = (*ROLE_LABELS, "skip")
@@ -340,6 +341,10 @@ def agreement_figures(rows: Sequence[AgreementRow], roles: RoleCorpus) -> dict:
     for a, b in zip(first, second, strict=True):
         confusion[a][b] += 1
     municipalities = {roles.excerpts[r.excerpt_id].municipality_code for r in rows if r.excerpt_id in roles.excerpts}
+    # F1 of one annotator against the other (symmetric): the role model's targets measured
+    # between two people, i.e. how high those targets stand against the labels' own ceiling
+    f1_between = {label: scores["f1"] for label, scores in per_class(first, second, ROLE_LABELS).items()}
+    main_roles = ROLE_LABELS[:3]
     return {
         "sentences": len(rows),
         "municipalities": len(municipalities),
@@ -348,6 +353,8 @@ def agreement_figures(rows: Sequence[AgreementRow], roles: RoleCorpus) -> dict:
         "disagreements": sum(a != b for a, b in zip(first, second, strict=True)),
         "final_changed_first": sum(r.final != r.first for r in rows),
         "confusion": confusion,
+        "f1_between": {label: round(f1, 4) for label, f1 in f1_between.items()},
+        "macro_f1_between": round(sum(f1_between[label] for label in main_roles) / len(main_roles), 4),
     }
 
 
