@@ -22,6 +22,8 @@ from plannlp.training.corpus import (
     read_folds,
     read_role_corpus,
     read_sdg_corpus,
+    read_sdg_readings,
+    sdg_reading_figures,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,8 +109,33 @@ def test_agreement_f1_between_annotators_of_a_worked_example():
               ("measure", "issue"), ("other", "other")]
     rows = [AgreementRow("x-1", n, "", first, second, first, "") for n, (first, second) in enumerate(labels, 1)]
     figures = agreement_figures(rows, read_role_corpus(CORPUS, seeds=False))
-    assert figures["f1_between"] == {"achievement": 0.6667, "issue": 0.6667, "measure": 0.0, "other": 0.6667}
-    assert figures["macro_f1_between"] == round((2 / 3 + 2 / 3 + 0) / 3, 4)
+    assert figures["f1_between"] == pytest.approx({"achievement": 2 / 3, "issue": 2 / 3, "measure": 0.0, "other": 2 / 3})
+    assert figures["macro_f1_between"] == pytest.approx((2 / 3 + 2 / 3 + 0) / 3)
+
+
+def test_sdg_readings_are_scored_against_the_municipalities_goals():
+    # two real sections; reader x: one right goal and one extra on the first, nothing on the
+    # second → tp 1, fp 1, fn 1 (the second's goal); reader y reads only the first, as x does
+    sections = [s for s in read_sdg_corpus(CORPUS, level="section") if len(s.goals) == 1][:2]
+    first, second = sections
+    (goal,) = first.goals
+    extra = 17 if goal != 17 else 1
+    readings = {"x": {first.section_id: frozenset({goal, extra}), second.section_id: frozenset()},
+                "y": {first.section_id: frozenset({goal, extra})}}
+    figures = sdg_reading_figures(readings, sections)
+    x = figures["readers"]["x"]
+    assert (x["precision"], x["recall"]) == (0.5, 0.5)
+    assert x["micro_f1"] == 0.5
+    assert figures["between"]["x|y"] == {"sections": 1, "micro_f1": 1.0, "same_goals": 1.0}
+    assert figures["pooled"]["sections"] == 3
+
+
+def test_the_sdg_readings_cover_every_section_with_text():
+    sections = {s.section_id for s in read_sdg_corpus(CORPUS, level="section")}
+    readings = read_sdg_readings(CORPUS)
+    assert readings, "corpora/sdg/agreement/ holds the blind readings"
+    for chosen in readings.values():
+        assert set(chosen) == sections
 
 
 def test_assign_folds_keeps_existing_assignments_and_balances_the_rest():

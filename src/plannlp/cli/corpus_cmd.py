@@ -32,8 +32,17 @@ def stats(corpus: Path, as_json: bool) -> None:
 @corpus.command("agreement")
 @CORPUS
 def agreement(corpus: Path) -> None:
-    """Agreement of the two blind annotations (raw, Cohen's kappa, confusion between annotators)."""
-    from ..training.corpus import LABELS, agreement_figures, read_agreement, read_role_corpus
+    """Agreement of the two blind role annotations (raw, Cohen's kappa, confusion, F1 between
+    annotators) and the blind readings of the SDG sections against the municipalities' goals."""
+    from ..training.corpus import (
+        LABELS,
+        agreement_figures,
+        read_agreement,
+        read_role_corpus,
+        read_sdg_corpus,
+        read_sdg_readings,
+        sdg_reading_figures,
+    )
 
     rows = read_agreement(corpus)
     if not rows:
@@ -48,6 +57,21 @@ def agreement(corpus: Path) -> None:
     f1 = figures["f1_between"]
     click.echo("F1 of one annotator against the other: " + ", ".join(f"{label} {f1[label]:.3f}" for label in f1)
                + f"; macro-F1 over achievement/issue/measure {figures['macro_f1_between']:.3f}")
+    sdg = sdg_reading_figures(read_sdg_readings(corpus), read_sdg_corpus(corpus, level="section"))
+    if not sdg["readers"]:
+        return
+    click.echo("\nSDG sections read blind (heading and text only), scored against the municipalities' own goals:")
+    click.echo(f"{'reader':14}{'sections':>9}{'precision':>10}{'recall':>8}{'micro-F1':>9}{'macro-F1':>9}")
+    for name, s in [*sdg["readers"].items(), ("all readings", sdg["pooled"])]:
+        click.echo(f"{name:14}{s['sections']:>9}{s['precision']:>10.3f}{s['recall']:>8.3f}"
+                   f"{s['micro_f1']:>9.3f}{s['macro_f1']:>9.3f}")
+    per_goal = sdg["pooled"]["per_goal"]
+    click.echo("per goal (sections in the corpus): F1 of all readings: " + ", ".join(
+        f"{g} ({sdg['support'][g]}) {per_goal[g]:.2f}" for g in sorted(per_goal)))
+    for pair, s in sdg["between"].items():
+        a, b = pair.split("|")
+        click.echo(f"{a} against {b}: {s['sections']} sections, micro-F1 {s['micro_f1']:.3f}, "
+                   f"the same goals in {s['same_goals']:.1%} of them")
 
 
 @corpus.command("check")

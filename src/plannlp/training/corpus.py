@@ -12,7 +12,8 @@
 * **Folds**: ``corpora/folds.tsv`` assigns every municipality to one of five folds; every
   evaluation holds out whole folds, so no municipality is ever in training and test.
 * **Agreement**: ``corpora/roles/agreement.tsv``, sentences labelled a second time blind to
-  the first labels, with the adjudicated label.
+  the first labels, with the adjudicated label; ``corpora/sdg/agreement/<reader>.tsv``, the
+  SDG sections' goals as blind readers of their text alone chose them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 from ..japanese.width import compact_nfkc
 from ..model import SDG_GOALS
 from ..resources import data_path
-from .metrics import per_class
+from .metrics import micro_prf, per_class
 
 ROLE_LABELS = ("achievement", "issue", "measure", "other")
 LABELS = (*ROLE_LABELS, "skip")
@@ -353,9 +354,57 @@ def agreement_figures(rows: Sequence[AgreementRow], roles: RoleCorpus) -> dict:
         "disagreements": sum(a != b for a, b in zip(first, second, strict=True)),
         "final_changed_first": sum(r.final != r.first for r in rows),
         "confusion": confusion,
-        "f1_between": {label: round(f1, 4) for label, f1 in f1_between.items()},
-        "macro_f1_between": round(sum(f1_between[label] for label in main_roles) / len(main_roles), 4),
+        "f1_between": {label: round(f1, 6) for label, f1 in f1_between.items()},
+        "macro_f1_between": round(sum(f1_between[label] for label in main_roles) / len(main_roles), 6),
     }
+
+
+def read_sdg_readings(corpus_dir: Path) -> dict[str, dict[str, frozenset[int]]]:
+    """The blind readings of the SDG sections (``corpora/sdg/agreement/<reader>.tsv``: a
+    section's id and the goals a reader chose from its heading and text alone), by reader."""
+    readings = {}
+    for path in sorted((corpus_dir / "sdg" / "agreement").glob("*.tsv")):
+        readings[path.stem] = {row["section_id"]: frozenset(int(g) for g in row["goals"].split())
+                               for row in _read_csv(path, "\t")}
+    return readings
+
+
+def sdg_reading_figures(readings: dict[str, dict[str, frozenset[int]]],
+                        sections: Sequence[SdgSection]) -> dict:
+    """How far the text alone supports the municipalities' own goals: each reader's goals
+    scored against them like a model's (section level, micro/macro-F1, per goal), all readings
+    pooled, and each pair of readers against each other on the sections both read."""
+    gold = {s.section_id: s.goals for s in sections}
+
+    def scores(reference: dict[str, frozenset[int]], chosen: dict[str, frozenset[int]]) -> dict:
+        ids = sorted(reference)
+        micro = micro_prf([reference[i] for i in ids], [chosen[i] for i in ids])
+        per_goal = {}
+        for goal in SDG_GOALS:
+            report = per_class([str(goal in reference[i]) for i in ids], [str(goal in chosen[i]) for i in ids],
+                               ["True"])["True"]
+            if report["support"]:
+                per_goal[goal] = round(report["f1"], 4)
+        return {"sections": len(ids), "precision": round(micro["precision"], 4), "recall": round(micro["recall"], 4),
+                "micro_f1": round(micro["f1"], 4),
+                "macro_f1": round(sum(per_goal.values()) / len(per_goal), 4) if per_goal else 0.0,
+                "per_goal": per_goal}
+
+    readers = {name: scores({i: gold[i] for i in chosen if i in gold}, chosen) for name, chosen in readings.items()}
+    pooled_gold = {(name, i): gold[i] for name, chosen in readings.items() for i in chosen if i in gold}
+    pooled = {(name, i): chosen[i] for name, chosen in readings.items() for i in chosen if i in gold}
+    between = {}
+    names = sorted(readings)
+    for k, a in enumerate(names):
+        for b in names[k + 1:]:
+            both = sorted(set(readings[a]) & set(readings[b]))
+            if both:
+                s = scores({i: readings[a][i] for i in both}, {i: readings[b][i] for i in both})
+                between[f"{a}|{b}"] = {"sections": len(both), "micro_f1": s["micro_f1"],
+                                       "same_goals": round(sum(readings[a][i] == readings[b][i] for i in both)
+                                                           / len(both), 4)}
+    return {"readers": readers, "pooled": scores(pooled_gold, pooled) if pooled else None, "between": between,
+            "support": {g: sum(g in goals for goals in gold.values()) for g in SDG_GOALS}}
 
 
 # -- statistics and checks -----------------------------------------------------------------
@@ -505,4 +554,9 @@ def corpus_problems(corpus_dir: Path) -> list[str]:
     for row in read_agreement(corpus_dir):
         if {row.first, row.second, row.final} - set(LABELS):
             problems.append(f"agreement {row.excerpt_id}#{row.n}: unknown label")
+    sections = {s.section_id for s in sdg if s.level == "section"}
+    for reader, chosen in read_sdg_readings(corpus_dir).items():
+        for section_id, goals in chosen.items():
+            if section_id not in sections or not goals <= set(SDG_GOALS):
+                problems.append(f"SDG reading {reader}: {section_id} is not a section with text or has a goal outside 1–17")
     return problems
