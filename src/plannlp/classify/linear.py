@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -41,13 +42,18 @@ class LinearModel:
         from scipy.sparse import csr_matrix
 
         lookup = self.vocabulary.get
-        # list comprehensions, then one conversion each: faster than np.fromiter over generators
+        # the columns: a list comprehension, then one conversion (faster than np.fromiter here);
+        # the values: np.fromiter over the rows (faster than a list here)
         columns = np.array([lookup(key, -1) for row in features for key in row], dtype=np.int64)
-        values = np.array([value for row in features for value in row.values()], dtype=float)
-        rows = np.repeat(np.arange(len(features)), [len(row) for row in features])
+        values = np.fromiter(chain.from_iterable(row.values() for row in features), dtype=float,
+                             count=len(columns))
         known = columns >= 0
-        matrix = csr_matrix((values[known], (rows[known], columns[known])),
-                            shape=(len(features), self.coef.shape[2]))
+        # each row's extent among the known columns: the matrix is built as CSR directly
+        known_before = np.concatenate(([0], np.cumsum(known)))
+        lengths = np.array([len(row) for row in features], dtype=np.int64)
+        indptr = known_before[np.concatenate(([0], np.cumsum(lengths)))]
+        matrix = csr_matrix((values[known], columns[known], indptr), shape=(len(features), self.coef.shape[2]))
+        matrix.sort_indices()  # the order of the sums, as from (row, column) pairs
         return np.stack([matrix @ fold.T for fold in self.coef]) + self.intercept[:, None, :]
 
     def predict_proba(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
 
 from ..model import Role, SentenceKind, Token
 from .silver import silver_role
@@ -76,12 +75,27 @@ def _plain(text: str) -> str:
     return text
 
 
+#: Parts of speech that are no content (punctuation, spaces), and those whose lemmas are the
+#: sentence's content (bag of words).
 _NON_CONTENT_POS = ("補助記号", "空白")
+_CONTENT_POS = ("名詞", "動詞", "形容詞", "副詞", "感動詞")
+
+_SKIPPED, _CONTENT, _FUNCTION = "skipped", "content", "function"
+#: POS → which of the three it is, filled as POS values are met (there are a few dozen): one
+#: dictionary lookup per token instead of prefix tests, in features read for every sentence.
+_POS_KINDS: dict[str, str] = {}
+
+
+def _pos_kind(pos: str) -> str:
+    kind = (_SKIPPED if pos.startswith(_NON_CONTENT_POS) else
+            _CONTENT if pos.startswith(_CONTENT_POS) else _FUNCTION)
+    _POS_KINDS[pos] = kind
+    return kind
 
 
 def _content_from_end(tokens: Sequence[Token]) -> Iterator[Token]:
     """The content tokens (no punctuation, no spaces), last first: the features read the end."""
-    return (t for t in reversed(tokens) if not t.pos.startswith(_NON_CONTENT_POS))
+    return (t for t in reversed(tokens) if (_POS_KINDS.get(t.pos) or _pos_kind(t.pos)) is not _SKIPPED)
 
 
 #: Politeness is register, not role: です/ます are left out of the predicate features so that
@@ -111,10 +125,20 @@ def final_predicate(tokens: Sequence[Token]) -> tuple[Token | None, list[str]]:
 
 
 def _ending_tokens(tokens: Sequence[Token], size: int) -> tuple[list[Token], Token | None]:
-    """The last ``size`` content tokens other than です/ます (in order), and the last verb."""
-    from_end = (t for t in _content_from_end(tokens) if t.lemma not in _POLITENESS)
-    last = list(islice(from_end, size))
-    last_verb = next((t for t in chain(last, from_end) if t.pos.startswith("動詞")), None)
+    """The last ``size`` content tokens other than です/ます (in order), and the last verb
+    among all of them. (A plain loop from the end: this runs for every sentence.)"""
+    last: list[Token] = []
+    last_verb = None
+    for token in reversed(tokens):
+        pos = token.pos
+        if (_POS_KINDS.get(pos) or _pos_kind(pos)) is _SKIPPED or token.lemma in _POLITENESS:
+            continue
+        if last_verb is None and pos.startswith("動詞"):
+            last_verb = token
+        if len(last) < size:
+            last.append(token)
+        if last_verb is not None and len(last) == size:
+            break
     last.reverse()
     return last, last_verb
 
@@ -160,10 +184,6 @@ def role_features(example: RoleExample, *, use_hint: bool = True) -> dict[str, f
     return features
 
 
-#: Parts of speech whose lemmas are the sentence's content (bag of words).
-_CONTENT_POS = ("名詞", "動詞", "形容詞", "副詞", "感動詞")
-
-
 def _add_content_features(features: dict[str, float], tokens: Sequence[Token]) -> None:
     """What the sentence is about and how it opens, beyond its ending: the lemmas of its
     content words (a greeting, a budget line, a report of an event) and its first two tokens.
@@ -171,13 +191,15 @@ def _add_content_features(features: dict[str, float], tokens: Sequence[Token]) -
     a third of the features to look up; left out.)"""
     opening = 0
     for token in tokens:
-        if token.pos.startswith(_NON_CONTENT_POS):
+        kind = _POS_KINDS.get(token.pos) or _pos_kind(token.pos)
+        if kind is _SKIPPED:
             continue
         if opening < 2:
             features[f"head{opening}={token.lemma}"] = 1.0
             opening += 1
-        if token.pos.startswith(_CONTENT_POS):
+        if kind is _CONTENT:
             features["bow=" + token.lemma] = 1.0
+
 
 
 def _summary(example: RoleExample, row: dict[str, float], use_hint: bool) -> dict[str, str]:

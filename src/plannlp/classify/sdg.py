@@ -92,8 +92,9 @@ class SdgLinker:
         results = []
         for lex, goals in zip(lexical, scored, strict=True):
             links = []
-            for goal, confidence in goals.items():
-                if goal not in lex or confidence < thresholds[goal]:
+            for goal in lex:  # only the lexicon's candidates are linked
+                confidence = goals.get(goal)
+                if confidence is None or confidence < thresholds[goal]:
                     continue
                 entries = lex[goal][1]
                 targets = Counter(e.target for e in entries if e.target)

@@ -25,13 +25,16 @@ from ..japanese.width import compact_nfkc
 from .sdg_lexicon import LexiconEntry, load_lexicon
 
 
-def _grams(folded: str, n: int) -> set[str]:
-    return {folded[i:i + n] for i in range(len(folded) - n + 1)}
+def _bigram_keys(folded: str) -> set[str]:
+    """The text's character bigrams as feature names (``g2=``…): one pass, and the same
+    strings serve as the features and for the similarity to the goals' bigrams."""
+    return {"g2=" + folded[i:i + 2] for i in range(len(folded) - 1)}
 
 
 @cache
 def goal_bigrams() -> dict[int, frozenset[str]]:
-    """Each goal's character bigrams, from its goal text, short name and lexicon terms."""
+    """Each goal's character bigrams (as ``g2=`` feature names), from its goal text, short
+    name and lexicon terms."""
     from .sdg_lexicon import goal_texts
 
     texts: dict[int, list[str]] = defaultdict(list)
@@ -39,17 +42,16 @@ def goal_bigrams() -> dict[int, frozenset[str]]:
         texts[goal].append(text)
     for entry in load_lexicon():
         texts[entry.goal].append(entry.term)
-    return {goal: frozenset().union(*(_grams(compact_nfkc(t), 2) for t in parts)) for goal, parts in texts.items()}
+    return {goal: frozenset().union(*(_bigram_keys(compact_nfkc(t)) for t in parts)) for goal, parts in texts.items()}
 
 
 def text_features(text: str, lexical: dict[int, tuple[float, list[LexiconEntry]]]) -> dict[str, float]:
     """The feature dict of one text (see the module docstring)."""
-    bigrams = _grams(compact_nfkc(text), 2)
+    bigrams = _bigram_keys(compact_nfkc(text))
     features: dict[str, float] = {}
     if bigrams:
         weight = 1.0 / math.sqrt(len(bigrams))
-        for gram in bigrams:
-            features["g2=" + gram] = weight
+        features = dict.fromkeys(bigrams, weight)
         goals = goal_bigrams()
         for goal in lexical:
             grams = goals[goal]

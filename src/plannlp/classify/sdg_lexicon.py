@@ -54,9 +54,11 @@ class LexiconIndex:
     other terms (農業 in 持続可能な農業) — with one regex search instead of one substring
     test per term. The regex is a lookahead, so it is tried at every position of the text; a
     quick test of the position's first two characters (:func:`_start_of_a_term`) rejects most
-    positions before the alternatives are tried. The alternatives are ordered longest first,
-    so at each position the regex finds the longest term starting there; the other terms
-    starting there are exactly the terms that are prefixes of that one.
+    positions before the alternatives are tried. The alternatives form a trie
+    (:func:`_trie_pattern`: terms sharing a beginning share its test), each term's
+    continuations tried before the term ends, so at each position the regex finds the longest
+    term starting there; the other terms starting there are exactly the terms that are
+    prefixes of that one.
     """
 
     def __init__(self, lexicon: Sequence[LexiconEntry]) -> None:
@@ -65,8 +67,7 @@ class LexiconIndex:
             self.by_term[entry.term].append(entry)
         self.terms = tuple(self.by_term)
         self._rank = {term: i for i, term in enumerate(self.terms)}
-        longest_first = "|".join(map(re.escape, sorted(self.terms, key=len, reverse=True)))
-        self._longest_term_at = re.compile(f"(?={_start_of_a_term(self.terms)})(?=({longest_first}))")
+        self._longest_term_at = re.compile(f"(?={_start_of_a_term(self.terms)})(?=({_trie_pattern(self.terms)}))")
         self._prefix_terms = {term: [t for t in self.terms if term.startswith(t)] for term in self.terms}
 
     def terms_in(self, *texts: str) -> list[str]:
@@ -76,6 +77,29 @@ class LexiconIndex:
             for longest in set(self._longest_term_at.findall(text)):
                 found.update(self._prefix_terms[longest])
         return sorted(found, key=self._rank.__getitem__)
+
+
+def _trie_pattern(terms: Sequence[str]) -> str:
+    """A regex matching the longest of ``terms`` at a position: the terms as a trie
+    (``農業|農地`` → ``農(?:地|業)``), a term that goes on in longer terms written as its
+    continuations made optional, which the regex tries first (``SDGs|SDGs未来都市`` →
+    ``SDGs(?:未来都市)?``)."""
+    trie: dict[str, dict] = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a term ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" in node:  # a term ends here: its continuations are optional
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return pattern(trie) if terms else "(?!)"
 
 
 def _start_of_a_term(terms: Sequence[str]) -> str:
