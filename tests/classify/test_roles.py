@@ -122,6 +122,11 @@ def test_linear_export_reproduces_sklearn_probabilities_on_seed_text(morphology)
     probe = [RoleExample(line, morphology.tokens(line)) for line in seed_text("004").splitlines() if line.strip()][:60]
     features = sequence_features(probe)
     assert np.allclose(export_calibrated(estimator).predict_proba(features), estimator.predict_proba(features), atol=1e-12)
+    # rows with no features or only unknown ones, first, between and last (the exported model
+    # builds its sparse matrix row by row: an empty row must not shift the others)
+    gappy = [{}, *features[:5], {"bow=no such lemma": 1.0}, {}, *features[5:], {}]
+    assert np.allclose(export_calibrated(estimator).predict_proba(gappy), estimator.predict_proba(gappy), atol=1e-12)
+    assert export_calibrated(estimator).predict_proba([]).shape == (0, len(estimator.classes_))
 
 
 def test_a_tampered_model_file_is_refused(tmp_path, morphology):

@@ -138,6 +138,17 @@ def test_the_sdg_readings_cover_every_section_with_text():
         assert set(chosen) == sections
 
 
+def test_corpus_agreement_prints_the_role_f1_and_the_sdg_readings():
+    result = CliRunner().invoke(cli, ["corpus", "agreement", "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1 over achievement/issue/measure" in result.output
+    n_sections = len(read_sdg_corpus(CORPUS, level="section"))
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()
+            if line.split() and line.split()[0] in read_sdg_readings(CORPUS)}
+    assert rows and all(int(row[1]) == n_sections for row in rows.values())
+    assert all(0 < float(row[4]) < 1 for row in rows.values())  # micro-F1 against the municipalities
+
+
 def test_assign_folds_keeps_existing_assignments_and_balances_the_rest():
     fixed = {"100": 3}
     folds = assign_folds({"100": 50, "200": 40, "300": 30, "400": 20, "500": 10, "600": 5}, fixed)
