@@ -143,8 +143,8 @@ def test_corpus_agreement_prints_the_role_f1_and_the_sdg_readings():
     assert result.exit_code == 0, result.output
     assert "macro-F1 over achievement/issue/measure" in result.output
     n_sections = len(read_sdg_corpus(CORPUS, level="section"))
-    rows = {line.split()[0]: line.split() for line in result.output.splitlines()
-            if line.split() and line.split()[0] in read_sdg_readings(CORPUS)}
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()  # reader, sections, P, R, F1s
+            if len(line.split()) == 6 and line.split()[0] in read_sdg_readings(CORPUS)}
     assert rows and all(int(row[1]) == n_sections for row in rows.values())
     assert all(0 < float(row[4]) < 1 for row in rows.values())  # micro-F1 against the municipalities
 
