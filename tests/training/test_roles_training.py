@@ -69,3 +69,19 @@ def test_crf_learns_more_than_the_majority_class(sequences):
     model = CrfModel(c2=0.1).fit(train)
     predicted = {label for label, _ in predict_family(model, test, "crf", use_hint=False)}
     assert predicted >= {"achievement", "issue", "measure", "other"}
+
+
+def test_evaluation_reports_every_sentence_kind_and_document_type(sequences):
+    """A small grouped CV (12 excerpts of each fold): the pooled report counts every held-out
+    sentence once per sentence kind and once per document type."""
+    from plannlp.training.roles import evaluate_roles
+
+    chosen = [s for fold in range(5) for s in [x for x in sequences if x.fold == fold and not x.reviewed][:12]]
+    result = evaluate_roles(CORPUS, families=("sentence",), learning_curve=False, sequences=chosen)
+    report = result["families"]["sentence"]["no_hint"]
+    labelled = [i for s in chosen for i in s.labelled]
+    kinds = {i.example.kind for i in labelled}
+    assert set(report["per_kind"]) == kinds and {"prose", "bullet"} <= kinds
+    assert sum(v["sentences"] for v in report["per_kind"].values()) == len(labelled)
+    assert sum(v["sentences"] for v in report["per_doc_type"].values()) == len(labelled)
+    assert "per sentence kind" in result["text"]

@@ -339,7 +339,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
     text = [f"Role classifier: grouped {N_FOLDS}-fold cross-validation by municipality "
             f"(corpora/folds.tsv), {result['sentences']:,} labelled sentences, seed {seed}"]
     for family in families:
-        pooled = {"hint": ([], [], []), "no_hint": ([], [], [])}
+        pooled = {"hint": ([], [], [], []), "no_hint": ([], [], [], [])}  # gold, predictions, sequence, kind
         clean: tuple[list, list] = ([], [])  # no hints, folds outside DEV_FOLDS
         folds = []
         for fold in range(N_FOLDS):
@@ -349,6 +349,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
             model = fit_family(train, family, param=param, seed=seed)
             gold = [i.label for s in test for i in s.labelled if i.label in ROLES]
             meta = [s for s in test for i in s.labelled if i.label in ROLES]
+            kinds = [i.example.kind for s in test for i in s.labelled if i.label in ROLES]
             fold_result = {"fold": fold, "param": param, "test_sentences": len(gold)}
             for mode, use_hint in (("hint", True), ("no_hint", False)):
                 predictions = predict_family(model, test, family, use_hint=use_hint)
@@ -356,6 +357,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
                 pooled[mode][0].extend(gold)
                 pooled[mode][1].extend(predictions)
                 pooled[mode][2].extend(meta)
+                pooled[mode][3].extend(kinds)
                 fold_result[mode] = main_macro_f1(per_class(gold, predicted, labels))
                 if mode == "no_hint" and fold not in DEV_FOLDS:
                     clean[0].extend(gold)
@@ -365,7 +367,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
             if on_fold is not None:
                 on_fold(done_steps, total_steps)
         family_result = {"folds": folds}
-        for mode, (gold, predictions, meta) in pooled.items():
+        for mode, (gold, predictions, meta, kinds) in pooled.items():
             predicted = [label for label, _ in predictions]
             report = per_class(gold, predicted, labels)
             family_result[mode] = {
@@ -373,6 +375,7 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
                 "macro_f1_4": macro_f1(report), "accuracy": accuracy(gold, predicted),
                 "confusion": confusion(gold, predicted, labels),
                 "per_doc_type": _per_group(gold, predicted, [s.doc_type for s in meta]),
+                "per_kind": _per_group(gold, predicted, kinds),  # prose, bullet, table row, heading…
                 "reliability": reliability(gold, predictions),
             }
         clean_report = per_class(clean[0], clean[1], labels)
@@ -392,6 +395,8 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
                                       r["per_class"], r["confusion"], labels))
             text.append("  per document type (macro-F1 a/i/m, sentences): " + ", ".join(
                 f"{k} {v['macro_f1']:.3f} ({v['sentences']})" for k, v in r["per_doc_type"].items()))
+            text.append("  per sentence kind (macro-F1 a/i/m, sentences): " + ", ".join(
+                f"{k} {v['macro_f1']:.3f} ({v['sentences']})" for k, v in r["per_kind"].items()))
     best = max(families, key=lambda f: result["families"][f]["no_hint"]["macro_f1"])
     result["best"] = best
     text.append(f"\nbest family (macro-F1 without hints): {best}")
