@@ -95,7 +95,7 @@ def _pos_kind(pos: str) -> str:
 
 def _content_from_end(tokens: Sequence[Token]) -> Iterator[Token]:
     """The content tokens (no punctuation, no spaces), last first: the features read the end."""
-    return (t for t in reversed(tokens) if (_POS_KINDS.get(t.pos) or _pos_kind(t.pos)) is not _SKIPPED)
+    return (t for t in reversed(tokens) if (_POS_KINDS.get(t.pos) or _pos_kind(t.pos)) != _SKIPPED)
 
 
 #: Politeness is register, not role: です/ます are left out of the predicate features so that
@@ -131,7 +131,7 @@ def _ending_tokens(tokens: Sequence[Token], size: int) -> tuple[list[Token], Tok
     last_verb = None
     for token in reversed(tokens):
         pos = token.pos
-        if (_POS_KINDS.get(pos) or _pos_kind(pos)) is _SKIPPED or token.lemma in _POLITENESS:
+        if (_POS_KINDS.get(pos) or _pos_kind(pos)) == _SKIPPED or token.lemma in _POLITENESS:
             continue
         if last_verb is None and pos.startswith("動詞"):
             last_verb = token
@@ -192,14 +192,13 @@ def _add_content_features(features: dict[str, float], tokens: Sequence[Token]) -
     opening = 0
     for token in tokens:
         kind = _POS_KINDS.get(token.pos) or _pos_kind(token.pos)
-        if kind is _SKIPPED:
+        if kind == _SKIPPED:
             continue
         if opening < 2:
             features[f"head{opening}={token.lemma}"] = 1.0
             opening += 1
-        if kind is _CONTENT:
+        if kind == _CONTENT:
             features["bow=" + token.lemma] = 1.0
-
 
 
 def _summary(example: RoleExample, row: dict[str, float], use_hint: bool) -> dict[str, str]:
