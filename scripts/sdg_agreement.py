@@ -23,11 +23,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+from plannlp.model import SDG_GOALS  # noqa: E402
 from plannlp.training.corpus import read_sdg_corpus  # noqa: E402
 
 CORPUS = REPO / "corpora"
 FOLDER = CORPUS / "sdg" / "agreement"
-GOALS = range(1, 18)
 
 
 def _sections():
@@ -66,7 +66,7 @@ def label(args) -> None:
         for section_id, goals in _read_labels(path).items():
             if section_id not in known:
                 sys.exit(f"ERROR: {path}: {section_id} is not a section of the SDG corpus; nothing written")
-            if not goals <= set(GOALS):
+            if not goals <= set(SDG_GOALS):
                 sys.exit(f"ERROR: {path}: {section_id}: goals must be 1–17; nothing written")
             if section_id in labels:
                 sys.exit(f"ERROR: {section_id} labelled twice; nothing written")

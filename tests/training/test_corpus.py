@@ -23,8 +23,8 @@ from plannlp.training.corpus import (
     read_role_corpus,
     read_sdg_corpus,
     read_sdg_readings,
-    sdg_reading_figures,
 )
+from plannlp.training.sdg import sdg_reading_figures
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpora"

@@ -41,8 +41,8 @@ def agreement(corpus: Path) -> None:
         read_role_corpus,
         read_sdg_corpus,
         read_sdg_readings,
-        sdg_reading_figures,
     )
+    from ..training.sdg import sdg_reading_figures
 
     rows = read_agreement(corpus)
     if not rows:

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..japanese.width import compact_nfkc
 from ..model import SDG_GOALS
 from ..resources import data_path
-from .metrics import micro_prf, per_class
+from .metrics import per_class
 
 ROLE_LABELS = ("achievement", "issue", "measure", "other")
 LABELS = (*ROLE_LABELS, "skip")
@@ -367,44 +367,6 @@ def read_sdg_readings(corpus_dir: Path) -> dict[str, dict[str, frozenset[int]]]:
         readings[path.stem] = {row["section_id"]: frozenset(int(g) for g in row["goals"].split())
                                for row in _read_csv(path, "\t")}
     return readings
-
-
-def sdg_reading_figures(readings: dict[str, dict[str, frozenset[int]]],
-                        sections: Sequence[SdgSection]) -> dict:
-    """How far the text alone supports the municipalities' own goals: each reader's goals
-    scored against them like a model's (section level, micro/macro-F1, per goal), all readings
-    pooled, and each pair of readers against each other on the sections both read."""
-    gold = {s.section_id: s.goals for s in sections}
-
-    def scores(reference: dict[str, frozenset[int]], chosen: dict[str, frozenset[int]]) -> dict:
-        ids = sorted(reference)
-        micro = micro_prf([reference[i] for i in ids], [chosen[i] for i in ids])
-        per_goal = {}
-        for goal in SDG_GOALS:
-            report = per_class([str(goal in reference[i]) for i in ids], [str(goal in chosen[i]) for i in ids],
-                               ["True"])["True"]
-            if report["support"]:
-                per_goal[goal] = round(report["f1"], 4)
-        return {"sections": len(ids), "precision": round(micro["precision"], 4), "recall": round(micro["recall"], 4),
-                "micro_f1": round(micro["f1"], 4),
-                "macro_f1": round(sum(per_goal.values()) / len(per_goal), 4) if per_goal else 0.0,
-                "per_goal": per_goal}
-
-    readers = {name: scores({i: gold[i] for i in chosen if i in gold}, chosen) for name, chosen in readings.items()}
-    pooled_gold = {(name, i): gold[i] for name, chosen in readings.items() for i in chosen if i in gold}
-    pooled = {(name, i): chosen[i] for name, chosen in readings.items() for i in chosen if i in gold}
-    between = {}
-    names = sorted(readings)
-    for k, a in enumerate(names):
-        for b in names[k + 1:]:
-            both = sorted(set(readings[a]) & set(readings[b]))
-            if both:
-                s = scores({i: readings[a][i] for i in both}, {i: readings[b][i] for i in both})
-                between[f"{a}|{b}"] = {"sections": len(both), "micro_f1": s["micro_f1"],
-                                       "same_goals": round(sum(readings[a][i] == readings[b][i] for i in both)
-                                                           / len(both), 4)}
-    return {"readers": readers, "pooled": scores(pooled_gold, pooled) if pooled else None, "between": between,
-            "support": {g: sum(g in goals for goals in gold.values()) for g in SDG_GOALS}}
 
 
 # -- statistics and checks -----------------------------------------------------------------

@@ -347,9 +347,10 @@ def evaluate_roles(corpus_dir: Path, seed: int = 0, *, families: Sequence[str] =
             test = [s for s in sequences if s.fold == fold and not s.reviewed]
             param = choose_param(train, family, seed=seed)
             model = fit_family(train, family, param=param, seed=seed)
-            gold = [i.label for s in test for i in s.labelled if i.label in ROLES]
-            meta = [s for s in test for i in s.labelled if i.label in ROLES]
-            kinds = [i.example.kind for s in test for i in s.labelled if i.label in ROLES]
+            held_out = [(s, i) for s in test for i in s.labelled if i.label in ROLES]
+            gold = [i.label for _, i in held_out]
+            meta = [s for s, _ in held_out]
+            kinds = [i.example.kind for _, i in held_out]
             fold_result = {"fold": fold, "param": param, "test_sentences": len(gold)}
             for mode, use_hint in (("hint", True), ("no_hint", False)):
                 predictions = predict_family(model, test, family, use_hint=use_hint)

@@ -44,6 +44,7 @@ from .corpus import (
     DEV_FOLDS,
     N_FOLDS,
     SENTENCE_LEVEL,
+    SdgSection,
     correction_sources,
     is_reviewed,
     read_folds,
@@ -191,6 +192,39 @@ def prf_per_goal(gold: Sequence[set[int]], predicted: Sequence[set[int]]) -> dic
 def macro_f1_of(per_goal: dict[int, dict]) -> float:
     present = [v["f1"] for v in per_goal.values() if v["support"]]
     return round(sum(present) / len(present), 4) if present else 0.0
+
+
+def sdg_reading_figures(readings: dict[str, dict[str, frozenset[int]]], sections: Sequence[SdgSection]) -> dict:
+    """How far the text alone supports the municipalities' own goals: each blind reader's
+    goals (:func:`~plannlp.training.corpus.read_sdg_readings`) scored against them like the
+    model's (section level, micro/macro-F1, per goal), all readings pooled, and each pair of
+    readers against each other on the sections both read."""
+    gold = {s.section_id: s.goals for s in sections}
+
+    def scores(reference: dict, chosen: dict) -> dict:
+        ids = sorted(reference)
+        reference_sets, chosen_sets = [set(reference[i]) for i in ids], [set(chosen[i]) for i in ids]
+        micro = micro_prf(reference_sets, chosen_sets)
+        per_goal = prf_per_goal(reference_sets, chosen_sets)
+        return {"sections": len(ids), "precision": round(micro["precision"], 4), "recall": round(micro["recall"], 4),
+                "micro_f1": round(micro["f1"], 4), "macro_f1": macro_f1_of(per_goal),
+                "per_goal": {g: round(v["f1"], 4) for g, v in per_goal.items() if v["support"]}}
+
+    readers = {name: scores({i: gold[i] for i in chosen if i in gold}, chosen) for name, chosen in readings.items()}
+    pooled_gold = {(name, i): gold[i] for name, chosen in readings.items() for i in chosen if i in gold}
+    pooled = {(name, i): chosen[i] for name, chosen in readings.items() for i in chosen if i in gold}
+    between = {}
+    names = sorted(readings)
+    for k, a in enumerate(names):
+        for b in names[k + 1:]:
+            both = sorted(set(readings[a]) & set(readings[b]))
+            if both:
+                s = scores({i: readings[a][i] for i in both}, {i: readings[b][i] for i in both})
+                between[f"{a}|{b}"] = {"sections": len(both), "micro_f1": s["micro_f1"],
+                                       "same_goals": round(sum(readings[a][i] == readings[b][i] for i in both)
+                                                           / len(both), 4)}
+    return {"readers": readers, "pooled": scores(pooled_gold, pooled) if pooled else None, "between": between,
+            "support": {g: sum(g in goals for goals in gold.values()) for g in SDG_GOALS}}
 
 
 def evaluate_sdg(corpus_dir: Path, seed: int = 0, *,
