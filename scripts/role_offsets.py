@@ -11,6 +11,7 @@ applied to the held-out fold. Result: docs/classifiers.md (Targets not met).
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import random
 import sys
@@ -39,7 +40,9 @@ def macro_f1(logp, gold, offsets) -> float:
 
 
 def main() -> None:
-    fold = int(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("fold", type=int, choices=range(5), help="the held-out fold (0 or 1: design folds)")
+    fold = parser.parse_args().fold
     sequences = corpus_sequences(REPO / "corpora")
     train = [s for s in sequences if s.fold != fold]
     test = [s for s in sequences if s.fold == fold and not s.reviewed]
